@@ -1,0 +1,12 @@
+package io.dealsetl.domain.access;
+
+import java.util.Optional;
+
+/** Stored API keys. Thread-safe. */
+public interface ApiKeyRepository {
+
+    /** Stores the key; a key with the same id is replaced (used to re-seed the configured key). */
+    void save(ApiKey key);
+
+    Optional<ApiKey> findByHash(String keyHash);
+}

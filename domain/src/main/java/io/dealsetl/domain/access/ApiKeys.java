@@ -1,0 +1,69 @@
+package io.dealsetl.domain.access;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+
+/** Issues and checks API keys. Keys are random, shown once, and stored only as SHA-256 hashes. Thread-safe. */
+public final class ApiKeys {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ApiKeyRepository keys;
+    private final Clock clock;
+
+    public ApiKeys(ApiKeyRepository keys, Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** A new key and the one chance to see its plain text. */
+    public record Issued(ApiKey key, String plainText) {
+        @Override
+        public String toString() {
+            return "Issued[" + key + "]";
+        }
+    }
+
+    public Issued create(String name, Set<Permission> permissions, TenantScope scope) {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String plain = "etl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String id = "key_" + hash(plain).substring(0, 12);
+        ApiKey key = new ApiKey(id, name, hash(plain), permissions, scope, clock.instant());
+        keys.save(key);
+        return new Issued(key, plain);
+    }
+
+    /**
+     * Stores a key chosen by the operator (the {@code ETL_API_KEY} setting) with every permission for
+     * every tenant. Seeding the same key again changes nothing.
+     */
+    public ApiKey seed(String plainText) {
+        String hash = hash(plainText);
+        ApiKey key = new ApiKey("key_seed_" + hash.substring(0, 8), "seeded from configuration", hash,
+                Set.of(Permission.values()), TenantScope.ALL, clock.instant());
+        keys.save(key);
+        return key;
+    }
+
+    /** The key with this plain text, or empty when it is unknown. */
+    public Optional<ApiKey> authenticate(String plainText) {
+        if (plainText == null || plainText.isBlank() || plainText.length() > 512) return Optional.empty();
+        return keys.findByHash(hash(plainText));
+    }
+
+    static String hash(String plainText) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(plainText.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.dealsetl.domain.deal;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A HubSpot deal as extracted: the well-known properties typed, every extracted property kept raw.
+ * Any typed field may be null when HubSpot has no value for it.
+ *
+ * @param id            HubSpot record id (numeric, often longer than an int)
+ * @param pipelineLabel the pipeline's display name, when HubSpot's pipelines could be read
+ * @param stageLabel    the stage's display name, when HubSpot's pipelines could be read
+ * @param properties    every property HubSpot returned, raw strings; values may be null
+ */
+public record Deal(
+        String id,
+        String name,
+        BigDecimal amount,
+        String stage,
+        String pipeline,
+        Instant closeDate,
+        Instant createDate,
+        Instant lastModified,
+        String ownerId,
+        String dealType,
+        boolean archived,
+        Instant archivedAt,
+        String pipelineLabel,
+        String stageLabel,
+        Map<String, String> properties) {
+
+    public Deal {
+        if (id == null || id.isBlank()) throw new IllegalArgumentException("deal id is required");
+        // HubSpot sends null property values, and Map.copyOf would throw on them
+        properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    }
+}

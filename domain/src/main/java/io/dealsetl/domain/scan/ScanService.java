@@ -1,0 +1,135 @@
+package io.dealsetl.domain.scan;
+
+import io.dealsetl.domain.deal.DealQuery;
+import io.dealsetl.domain.deal.ResultsSummary;
+import io.dealsetl.domain.deal.ScanResults;
+import io.dealsetl.domain.port.DealRepository;
+import io.dealsetl.domain.port.ScanRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+
+/**
+ * What users do with scans: start, watch, read, cancel and delete them. Scans run in the background
+ * on {@link ScanWorkers}; this class only records intent. Thread-safe.
+ */
+public final class ScanService {
+    public static final int MAX_TENANT_ID_LENGTH = 100;
+
+    private final ScanRepository scans;
+    private final DealRepository deals;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Duration incrementalOverlap;
+    private final Runnable newScanSignal;
+
+    /**
+     * @param incrementalOverlap how far before the last watermark an incremental scan reaches back, so
+     *                           changes that reached HubSpot's search index late are not missed
+     * @param newScanSignal      told after each start, so an idle worker can pick the scan up at once
+     */
+    public ScanService(ScanRepository scans, DealRepository deals, Clock clock, RandomGenerator random,
+                       Duration incrementalOverlap, Runnable newScanSignal) {
+        this.scans = scans;
+        this.deals = deals;
+        this.clock = clock;
+        this.random = random;
+        this.incrementalOverlap = incrementalOverlap;
+        this.newScanSignal = newScanSignal;
+    }
+
+    /**
+     * Records a new pending scan; a worker runs it.
+     *
+     * @throws TenantBusyException when the tenant already has a pending or running scan
+     */
+    public Scan start(String tenantId, ScanType type, ScanConfig config, AccessToken token) {
+        if (tenantId == null || tenantId.isBlank() || tenantId.length() > MAX_TENANT_ID_LENGTH) {
+            throw new IllegalArgumentException("tenant id must be 1.." + MAX_TENANT_ID_LENGTH + " characters");
+        }
+        Instant now = clock.instant();
+        String sourceKey = token.fingerprint();
+        Instant since = null;
+        if (type == ScanType.INCREMENTAL) {
+            since = scans.watermark(tenantId, sourceKey).map(w -> w.minus(incrementalOverlap)).orElse(null);
+        }
+        Scan scan = Scan.pending(ScanId.generate(now, random), UUID.randomUUID(), tenantId, type, config,
+                sourceKey, since, now);
+        scans.insert(scan, token);
+        newScanSignal.run();
+        return scan;
+    }
+
+    /** @throws ScanNotFoundException when there is no such scan */
+    public Scan get(ScanId id) {
+        return scans.find(id).orElseThrow(() -> new ScanNotFoundException(id));
+    }
+
+    /** What a completed scan found; empty for a scan that has not completed. */
+    public Optional<ResultsSummary> summary(Scan scan) {
+        if (scan.status() != ScanStatus.COMPLETED) return Optional.empty();
+        return Optional.of(deals.summarize(scan.id()));
+    }
+
+    /**
+     * A page of a completed scan's deals.
+     *
+     * @throws ScanNotFoundException      when there is no such scan
+     * @throws ScanStateConflictException when the scan has not completed
+     */
+    public ScanResults results(ScanId id, DealQuery query) {
+        Scan scan = get(id);
+        if (scan.status() != ScanStatus.COMPLETED) {
+            throw new ScanStateConflictException(id, scan.status(),
+                    "Scan not completed yet: " + id + " is " + scan.status().wireName());
+        }
+        return new ScanResults(scan, deals.find(id, query), deals.amounts(id, query));
+    }
+
+    /**
+     * Cancels a pending or running scan; deals already stored are kept. A worker running it stops
+     * before storing its next batch.
+     *
+     * @throws ScanNotFoundException      when there is no such scan
+     * @throws ScanStateConflictException when the scan has already completed, failed or been cancelled
+     */
+    public Cancellation cancel(ScanId id, String reason) {
+        while (true) {
+            Scan current = get(id);
+            if (current.status().isTerminal()) {
+                throw new ScanStateConflictException(id, current.status(),
+                        "Scan already " + current.status().wireName() + ": " + id);
+            }
+            Scan cancelled = current.cancel(reason, clock.instant());
+            // the worker may have stored a batch or finished meanwhile: read again and retry
+            if (scans.compareAndSet(current.status(), cancelled, null)) {
+                return new Cancellation(cancelled, current.status());
+            }
+        }
+    }
+
+    /**
+     * Deletes a scan and its deals, cancelling it first if it is still active.
+     *
+     * @return deals deleted
+     * @throws ScanNotFoundException when there is no such scan
+     */
+    public long delete(ScanId id) {
+        Scan scan = get(id);
+        if (!scan.status().isTerminal()) {
+            try {
+                cancel(id, "deleted");
+            } catch (ScanStateConflictException finishedMeanwhile) {
+                // it completed or failed between the two reads: delete it as it is
+            }
+        }
+        return scans.delete(id).orElseThrow(() -> new ScanNotFoundException(id));
+    }
+
+    public ScanStatistics statistics() {
+        return scans.statistics();
+    }
+}

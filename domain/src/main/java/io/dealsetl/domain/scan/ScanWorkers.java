@@ -1,0 +1,165 @@
+package io.dealsetl.domain.scan;
+
+import io.dealsetl.domain.port.LeasedScan;
+import io.dealsetl.domain.port.ScanRepository;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The background workers of one service instance. Each worker claims a scan under a lease, runs it, and
+ * claims the next; a heartbeat keeps the leases of running scans alive, so scans of a dead instance are
+ * taken over once their leases expire. {@link #close()} stops claiming, lets each running scan store its
+ * current batch, releases the leases and waits for the workers.
+ */
+public final class ScanWorkers implements AutoCloseable {
+    private static final System.Logger log = System.getLogger(ScanWorkers.class.getName());
+
+    private final ScanRepository scans;
+    private final ScanRunner runner;
+    private final String instanceId;
+    private final int threads;
+    private final Duration lease;
+    private final Duration pollInterval;
+    private final Clock clock;
+
+    private final Semaphore wakeUps = new Semaphore(0);
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Map<ScanId, Running> running = new ConcurrentHashMap<>();
+    private ExecutorService pool;
+    private ScheduledExecutorService heartbeat;
+
+    private record Running(String workerId, AtomicBoolean lostLease) {
+    }
+
+    /**
+     * @param instanceId   unique per process; worker ids and leases are derived from it
+     * @param lease        how long a claim lasts without a heartbeat; a dead instance's scans wait this long
+     * @param pollInterval how often idle workers look for work that other instances created
+     */
+    public ScanWorkers(ScanRepository scans, ScanRunner runner, String instanceId, int threads, Duration lease,
+                       Duration pollInterval, Clock clock) {
+        this.scans = scans;
+        this.runner = runner;
+        this.instanceId = instanceId;
+        this.threads = threads;
+        this.lease = lease;
+        this.pollInterval = pollInterval;
+        this.clock = clock;
+    }
+
+    public synchronized void start() {
+        if (pool != null) return;
+        pool = Executors.newFixedThreadPool(threads, r -> daemon(r, "scan-worker"));
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "scan-heartbeat"));
+        for (int i = 0; i < threads; i++) {
+            String workerId = instanceId + "/" + i;
+            pool.submit(() -> work(workerId));
+        }
+        long beat = Math.max(100, lease.toMillis() / 3);
+        heartbeat.scheduleAtFixedRate(this::renewLeases, beat, beat, TimeUnit.MILLISECONDS);
+    }
+
+    /** Tells idle workers that a scan is waiting, so they need not wait for the next poll. */
+    public void wake() {
+        wakeUps.release(threads);
+    }
+
+    /** Scans this instance is running now. */
+    public int activeCount() {
+        return running.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (pool == null || !stopping.compareAndSet(false, true)) return;
+        wakeUps.release(threads);
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.log(Level.WARNING, "workers still busy after 30 s; their leases will expire");
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        heartbeat.shutdownNow();
+    }
+
+    private void work(String workerId) {
+        while (!stopping.get()) {
+            Optional<LeasedScan> claimed = claim(workerId);
+            if (claimed.isEmpty()) {
+                idle();
+                continue;
+            }
+            LeasedScan leased = claimed.get();
+            ScanId id = leased.scan().id();
+            Running run = new Running(workerId, new AtomicBoolean());
+            running.put(id, run);
+            try {
+                runner.run(leased, workerId, () -> stopping.get() || run.lostLease().get());
+            } catch (RuntimeException e) {
+                log.log(Level.ERROR, "worker " + workerId + " failed on scan " + id, e);
+            } finally {
+                running.remove(id);
+                release(id, workerId);
+            }
+        }
+    }
+
+    private Optional<LeasedScan> claim(String workerId) {
+        try {
+            return scans.claimNext(workerId, clock.instant(), lease);
+        } catch (RuntimeException e) {
+            log.log(Level.WARNING, "worker {0} cannot claim scans: {1}", workerId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void release(ScanId id, String workerId) {
+        try {
+            scans.releaseLease(id, workerId);
+        } catch (RuntimeException e) {
+            log.log(Level.WARNING, "lease of scan {0} not released ({1}); it will expire", id, e.getMessage());
+        }
+    }
+
+    private void idle() {
+        try {
+            wakeUps.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping.set(true);
+        }
+    }
+
+    private void renewLeases() {
+        running.forEach((id, run) -> {
+            try {
+                if (!scans.renewLease(id, run.workerId(), clock.instant().plus(lease))) {
+                    log.log(Level.WARNING, "scan {0}: lease lost, stopping this worker's run", id);
+                    run.lostLease().set(true);
+                }
+            } catch (RuntimeException e) {
+                // the database may be briefly away; the next beat tries again before the lease lapses
+                log.log(Level.WARNING, "scan {0}: lease not renewed: {1}", id, e.getMessage());
+            }
+        });
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}
