@@ -43,8 +43,9 @@ public record Scan(
 
     /** Running with the expected total known; a resumed scan keeps its first start time and window. */
     public Scan start(long expectedTotal, Instant now) {
-        Scan running = to(ScanStatus.RUNNING);
-        return new Scan(id, jobId, tenantId, type, config, running.status, progress.withTotal(expectedTotal),
+        to(ScanStatus.RUNNING);
+        long total = status == ScanStatus.RUNNING ? progress.totalItems() : expectedTotal;
+        return new Scan(id, jobId, tenantId, type, config, ScanStatus.RUNNING, progress.withTotal(total),
                 sourceStats, sourceKey, modifiedSince, windowEnd == null ? now : windowEnd, createdAt,
                 startedAt == null ? now : startedAt, null, null, null);
     }
@@ -100,10 +101,9 @@ public record Scan(
                 windowEnd, createdAt, startedAt, now, why, reason);
     }
 
-    private Scan to(ScanStatus next) {
+    private void to(ScanStatus next) {
         // a resumed scan is already running and starts again: that is the one repeat allowed
-        if (status == next && next == ScanStatus.RUNNING) return this;
+        if (status == next && next == ScanStatus.RUNNING) return;
         if (!status.canBecome(next)) throw new IllegalScanTransitionException(status, next);
-        return this;
     }
 }

@@ -1,0 +1,56 @@
+package io.dealsetl.domain.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+class ApiKeysTest {
+    final Map<String, ApiKey> stored = new ConcurrentHashMap<>();
+    final ApiKeyRepository repo = new ApiKeyRepository() {
+        @Override
+        public void save(ApiKey key) {
+            stored.values().removeIf(k -> k.id().equals(key.id()));
+            stored.put(key.keyHash(), key);
+        }
+
+        @Override
+        public Optional<ApiKey> findByHash(String keyHash) {
+            return Optional.ofNullable(stored.get(keyHash));
+        }
+    };
+    final ApiKeys keys = new ApiKeys(repo, Clock.systemUTC());
+
+    @Test
+    void an_issued_key_authenticates_and_only_its_hash_is_stored() {
+        ApiKeys.Issued issued = keys.create("ci", Set.of(Permission.SCANS_READ), TenantScope.of(Set.of("acme")));
+
+        assertThat(keys.authenticate(issued.plainText())).contains(issued.key());
+        assertThat(stored.values()).allSatisfy(k -> assertThat(k.toString() + k.keyHash())
+                .doesNotContain(issued.plainText()));
+        assertThat(issued.toString()).doesNotContain(issued.plainText());
+        assertThat(keys.authenticate(issued.plainText() + "x")).isEmpty();
+        assertThat(keys.authenticate(null)).isEmpty();
+    }
+
+    @Test
+    void a_seeded_key_may_do_everything_for_every_tenant() {
+        keys.seed("local-dev-key");
+
+        ApiKey key = keys.authenticate("local-dev-key").orElseThrow();
+        assertThat(key.permissions()).containsExactlyInAnyOrder(Permission.values());
+        assertThat(key.scope().allows("anyone")).isTrue();
+    }
+
+    @Test
+    void a_scoped_key_allows_only_its_tenants() {
+        TenantScope scope = TenantScope.of(Set.of("acme"));
+
+        assertThat(scope.allows("acme")).isTrue();
+        assertThat(scope.allows("globex")).isFalse();
+    }
+}

@@ -1,0 +1,188 @@
+package io.dealsetl.domain.scan;
+
+import io.dealsetl.domain.deal.AmountSummary;
+import io.dealsetl.domain.deal.Deal;
+import io.dealsetl.domain.deal.DealPage;
+import io.dealsetl.domain.deal.DealQuery;
+import io.dealsetl.domain.deal.ResultsSummary;
+import io.dealsetl.domain.deal.StoredDeal;
+import io.dealsetl.domain.port.BatchOutcome;
+import io.dealsetl.domain.port.DealBatch;
+import io.dealsetl.domain.port.DealRepository;
+import io.dealsetl.domain.port.LeasedScan;
+import io.dealsetl.domain.port.ScanRepository;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A small, honest in-memory stand-in for the PostgreSQL adapter: same rules, one lock. */
+final class InMemoryStore implements ScanRepository, DealRepository {
+    private final Map<ScanId, Row> rows = new LinkedHashMap<>();
+    private final Map<String, Instant> watermarks = new HashMap<>();
+    volatile boolean down;
+
+    static final class Row {
+        Scan scan;
+        AccessToken token;
+        String checkpoint;
+        String leaseOwner;
+        Instant leaseUntil;
+        int attempts;
+        final Map<String, StoredDeal> deals = new LinkedHashMap<>();
+    }
+
+    private void check() {
+        if (down) throw new StorageUnavailableException("database down", null);
+    }
+
+    @Override
+    public synchronized void insert(Scan scan, AccessToken token) {
+        check();
+        rows.values().stream()
+                .filter(r -> r.scan.tenantId().equals(scan.tenantId()) && ScanStatus.ACTIVE.contains(r.scan.status()))
+                .findFirst()
+                .ifPresent(r -> {
+                    throw new TenantBusyException(scan.tenantId(), r.scan.id());
+                });
+        Row row = new Row();
+        row.scan = scan;
+        row.token = token;
+        rows.put(scan.id(), row);
+    }
+
+    @Override
+    public synchronized Optional<Scan> find(ScanId id) {
+        check();
+        return Optional.ofNullable(rows.get(id)).map(r -> r.scan);
+    }
+
+    synchronized Row row(ScanId id) {
+        return rows.get(id);
+    }
+
+    @Override
+    public synchronized boolean compareAndSet(ScanStatus expected, Scan next, String leaseHolder) {
+        check();
+        Row row = rows.get(next.id());
+        if (row == null || row.scan.status() != expected) return false;
+        if (leaseHolder != null && !leaseHolder.equals(row.leaseOwner)) return false;
+        row.scan = next;
+        if (next.status().isTerminal()) {
+            row.token = null;
+            row.leaseOwner = null;
+        }
+        if (next.status() == ScanStatus.COMPLETED) {
+            watermarks.merge(next.tenantId() + "|" + next.sourceKey(), next.windowEnd(),
+                    (a, b) -> a.isAfter(b) ? a : b);
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<Long> delete(ScanId id) {
+        check();
+        Row row = rows.remove(id);
+        return row == null ? Optional.empty() : Optional.of((long) row.deals.size());
+    }
+
+    @Override
+    public synchronized Optional<Instant> watermark(String tenantId, String sourceKey) {
+        check();
+        return Optional.ofNullable(watermarks.get(tenantId + "|" + sourceKey));
+    }
+
+    @Override
+    public synchronized Optional<LeasedScan> claimNext(String workerId, Instant now, Duration lease) {
+        check();
+        for (Row row : rows.values()) {
+            boolean claimable = row.scan.status() == ScanStatus.PENDING
+                    || (row.scan.status() == ScanStatus.RUNNING && (row.leaseUntil == null || row.leaseUntil.isBefore(now)));
+            if (claimable) {
+                row.leaseOwner = workerId;
+                row.leaseUntil = now.plus(lease);
+                row.attempts++;
+                return Optional.of(new LeasedScan(row.scan, row.token, row.checkpoint, row.attempts));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized boolean renewLease(ScanId id, String workerId, Instant until) {
+        check();
+        Row row = rows.get(id);
+        if (row == null || !workerId.equals(row.leaseOwner)) return false;
+        row.leaseUntil = until;
+        return true;
+    }
+
+    @Override
+    public synchronized void releaseLease(ScanId id, String workerId) {
+        check();
+        Row row = rows.get(id);
+        if (row != null && workerId.equals(row.leaseOwner)) {
+            row.leaseOwner = null;
+            row.leaseUntil = null;
+        }
+    }
+
+    @Override
+    public synchronized ScanStatistics statistics() {
+        check();
+        long active = rows.values().stream().filter(r -> ScanStatus.ACTIVE.contains(r.scan.status())).count();
+        long completed = rows.values().stream().filter(r -> r.scan.status() == ScanStatus.COMPLETED).count();
+        long failed = rows.values().stream().filter(r -> r.scan.status() == ScanStatus.FAILED).count();
+        long cancelled = rows.values().stream().filter(r -> r.scan.status() == ScanStatus.CANCELLED).count();
+        long deals = rows.values().stream().mapToLong(r -> r.scan.progress().processedItems()).sum();
+        return new ScanStatistics(rows.size(), active, completed, failed, cancelled, deals, 0, null);
+    }
+
+    @Override
+    public synchronized BatchOutcome append(ScanId scan, String workerId, DealBatch batch, SourceStats stats,
+                                            Instant extractedAt) {
+        check();
+        Row row = rows.get(scan);
+        if (row == null) return new BatchOutcome.Stopped(null);
+        if (row.scan.status() != ScanStatus.RUNNING || !workerId.equals(row.leaseOwner)) {
+            return new BatchOutcome.Stopped(row.scan.status());
+        }
+        int added = 0;
+        for (Deal deal : batch.deals()) {
+            if (row.deals.put(deal.id(), new StoredDeal(deal, extractedAt)) == null) added++;
+        }
+        Progress progress = row.scan.progress().plus(added, batch.failed());
+        row.scan = row.scan.withProgress(progress, stats);
+        row.checkpoint = batch.checkpoint();
+        return new BatchOutcome.Stored(progress);
+    }
+
+    @Override
+    public synchronized DealPage find(ScanId scan, DealQuery query) {
+        check();
+        List<StoredDeal> all = new ArrayList<>(rows.get(scan).deals.values());
+        all.sort(Comparator.comparing(d -> d.deal().id()));
+        int from = (int) Math.min(all.size(), query.offset());
+        int to = Math.min(all.size(), from + query.limit());
+        return new DealPage(query, all.subList(from, to), all.size());
+    }
+
+    @Override
+    public AmountSummary amounts(ScanId scan, DealQuery query) {
+        return AmountSummary.EMPTY;
+    }
+
+    @Override
+    public synchronized ResultsSummary summarize(ScanId scan) {
+        return new ResultsSummary(rows.get(scan).deals.size(), AmountSummary.EMPTY, Map.of(), Map.of());
+    }
+
+    synchronized List<String> dealIds(ScanId scan) {
+        return new ArrayList<>(rows.get(scan).deals.keySet());
+    }
+}

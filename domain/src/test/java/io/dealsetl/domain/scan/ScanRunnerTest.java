@@ -1,0 +1,144 @@
+package io.dealsetl.domain.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dealsetl.domain.port.ExtractionFailure;
+import io.dealsetl.domain.port.LeasedScan;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class ScanRunnerTest {
+    final Clock clock = Clock.fixed(Instant.parse("2025-01-27T10:30:00Z"), ZoneOffset.UTC);
+    final InMemoryStore store = new InMemoryStore();
+    final FakeDealSource source = new FakeDealSource(250, 100);
+    final ScanRunner runner = new ScanRunner(store, store, source, clock, 3, Duration.ofMillis(50));
+    final ScanService service = new ScanService(store, store, clock, new Random(1), Duration.ZERO, () -> { });
+    final AccessToken token = new AccessToken("pat-na1-test");
+
+    LeasedScan claim() {
+        return store.claimNext("w1", clock.instant(), Duration.ofMinutes(1)).orElseThrow();
+    }
+
+    @Test
+    void a_scan_runs_to_completion_storing_every_deal_once() {
+        Scan scan = service.start("acme", ScanType.FULL, ScanConfig.defaults(), token);
+
+        runner.run(claim(), "w1", () -> false);
+
+        Scan done = service.get(scan.id());
+        assertThat(done.status()).isEqualTo(ScanStatus.COMPLETED);
+        assertThat(done.progress()).isEqualTo(new Progress(250, 250, 0));
+        assertThat(done.sourceStats().requests()).isEqualTo(3);
+        assertThat(store.dealIds(scan.id())).hasSize(250).doesNotHaveDuplicates();
+        assertThat(store.row(scan.id()).token).as("token forgotten at the end").isNull();
+    }
+
+    @Test
+    void a_stopped_scan_resumes_after_its_last_stored_batch() {
+        Scan scan = service.start("acme", ScanType.FULL, ScanConfig.defaults(), token);
+        AtomicBoolean stop = new AtomicBoolean();
+        source.beforePage = page -> {
+            if (page == 1) stop.set(true);
+        };
+
+        runner.run(claim(), "w1", stop::get);
+        assertThat(service.get(scan.id()).status()).isEqualTo(ScanStatus.RUNNING);
+        store.releaseLease(scan.id(), "w1");
+
+        source.beforePage = page -> { };
+        LeasedScan again = claim();
+        assertThat(again.checkpoint()).isEqualTo("200");
+        runner.run(again, "w1", () -> false);
+
+        assertThat(service.get(scan.id()).status()).isEqualTo(ScanStatus.COMPLETED);
+        assertThat(store.dealIds(scan.id())).hasSize(250).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void a_cancel_from_anywhere_stops_the_run_before_the_next_batch_is_stored() {
+        Scan scan = service.start("acme", ScanType.FULL, ScanConfig.defaults(), token);
+        source.beforePage = page -> {
+            if (page == 1) service.cancel(scan.id(), "enough");
+        };
+
+        runner.run(claim(), "w1", () -> false);
+
+        Scan cancelled = service.get(scan.id());
+        assertThat(cancelled.status()).isEqualTo(ScanStatus.CANCELLED);
+        assertThat(store.dealIds(scan.id())).as("the first page is kept").hasSize(100);
+    }
+
+    @Test
+    void a_source_failure_fails_the_scan_with_its_error_and_frees_the_tenant() {
+        Scan scan = service.start("acme", ScanType.FULL, ScanConfig.defaults(), token);
+        source.failAtOpen = new ExtractionFailure(new ScanError(ScanError.AUTHENTICATION,
+                "HubSpot API authentication failed: Invalid access token", "expired"));
+
+        runner.run(claim(), "w1", () -> false);
+
+        Scan failed = service.get(scan.id());
+        assertThat(failed.status()).isEqualTo(ScanStatus.FAILED);
+        assertThat(failed.error().code()).isEqualTo("authentication_error");
+        assertThat(service.start("acme", ScanType.FULL, ScanConfig.defaults(), token).status())
+                .isEqualTo(ScanStatus.PENDING);
+    }
+
+    @Test
+    void a_failure_mid_scan_keeps_the_progress_made() {
+        Scan scan = service.start("acme", ScanType.FULL, ScanConfig.defaults(), token);
+        source.failAtPage = 2;
+
+        runner.run(claim(), "w1", () -> false);
+
+        Scan failed = service.get(scan.id());
+        assertThat(failed.status()).isEqualTo(ScanStatus.FAILED);
+        assertThat(failed.error().code()).isEqualTo(ScanError.SOURCE_UNAVAILABLE);
+        assertThat(failed.progress().processedItems()).isEqualTo(200);
+    }
+
+    @Test
+    void a_scan_whose_workers_keep_dying_fails_instead_of_looping() {
+        Scan scan = service.start("acme", ScanType.FULL, ScanConfig.defaults(), token);
+        for (int i = 0; i < 3; i++) {
+            claim();
+            store.releaseLease(scan.id(), "w1");
+        }
+
+        runner.run(claim(), "w1", () -> false);
+
+        assertThat(service.get(scan.id()).status()).isEqualTo(ScanStatus.FAILED);
+        assertThat(service.get(scan.id()).error().message()).contains("after 3 interrupted attempts");
+    }
+
+    @Test
+    void storage_outages_are_waited_out_without_losing_or_doubling_a_batch() {
+        Scan scan = service.start("acme", ScanType.FULL, ScanConfig.defaults(), token);
+        source.beforePage = page -> {
+            if (page == 1) {
+                store.down = true;
+                new Thread(() -> {
+                    sleep(300);
+                    store.down = false;
+                }).start();
+            }
+        };
+
+        runner.run(claim(), "w1", () -> false);
+
+        assertThat(service.get(scan.id()).status()).isEqualTo(ScanStatus.COMPLETED);
+        assertThat(store.dealIds(scan.id())).hasSize(250).doesNotHaveDuplicates();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
