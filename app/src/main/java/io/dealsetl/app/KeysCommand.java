@@ -1,0 +1,90 @@
+package io.dealsetl.app;
+
+import io.dealsetl.domain.access.ApiKeys;
+import io.dealsetl.domain.access.Permission;
+import io.dealsetl.domain.access.TenantScope;
+import io.dealsetl.postgres.Postgres;
+import io.dealsetl.postgres.PostgresApiKeyRepository;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code keys create --tenants acme,globex|* --permissions scans.read,scans.write,deals.read [--name ci]}:
+ * stores a new API key (hashed) in the configured database and prints it once.
+ */
+final class KeysCommand {
+    private KeysCommand() {
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (args.length == 0 || !args[0].equals("create")) {
+            err.println(usage());
+            return 2;
+        }
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || i + 1 >= args.length) {
+                err.println("Unexpected argument: " + arg + "\n" + usage());
+                return 2;
+            }
+            options.put(arg.substring(2), args[++i]);
+        }
+        TenantScope scope;
+        Set<Permission> permissions;
+        try {
+            scope = scope(required(options, "tenants"));
+            permissions = permissions(required(options, "permissions"));
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage() + "\n" + usage());
+            return 2;
+        }
+        Config config = Config.fromEnvironment(env);
+        try (App.Database database = App.Database.open(config)) {
+            ApiKeys keys = new ApiKeys(new PostgresApiKeyRepository(Postgres.jdbi(database.pool())), Clock.systemUTC());
+            ApiKeys.Issued issued = keys.create(options.getOrDefault("name", "cli"), permissions, scope);
+            out.println("Created API key " + issued.key().id() + " (shown once, store it now):");
+            out.println(issued.plainText());
+            return 0;
+        }
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null || value.isBlank()) throw new IllegalArgumentException("--" + name + " is required");
+        return value;
+    }
+
+    static TenantScope scope(String tenants) {
+        if (tenants.equals("*")) return TenantScope.ALL;
+        Set<String> ids = new LinkedHashSet<>();
+        for (String t : tenants.split(",")) {
+            if (!t.isBlank()) ids.add(t.strip());
+        }
+        if (ids.isEmpty()) throw new IllegalArgumentException("--tenants needs tenant ids or *");
+        return TenantScope.of(ids);
+    }
+
+    static Set<Permission> permissions(String list) {
+        Set<Permission> permissions = EnumSet.noneOf(Permission.class);
+        for (String p : list.split(",")) {
+            if (p.isBlank()) continue;
+            permissions.add(Permission.fromWireName(p.strip()).orElseThrow(() -> new IllegalArgumentException(
+                    "Unknown permission '" + p.strip() + "'; use " + Arrays.stream(Permission.values())
+                            .map(Permission::wireName).toList())));
+        }
+        if (permissions.isEmpty()) throw new IllegalArgumentException("--permissions needs at least one permission");
+        return permissions;
+    }
+
+    private static String usage() {
+        return "Usage: java -jar hubspot-deals-etl.jar keys create --tenants <id,id,...|*>"
+                + " --permissions <scans.read,scans.write,deals.read> [--name <label>]";
+    }
+}

@@ -1,0 +1,198 @@
+package io.dealsetl.postgres;
+
+import io.dealsetl.domain.port.LeasedScan;
+import io.dealsetl.domain.port.ScanRepository;
+import io.dealsetl.domain.scan.AccessToken;
+import io.dealsetl.domain.scan.Scan;
+import io.dealsetl.domain.scan.ScanError;
+import io.dealsetl.domain.scan.ScanId;
+import io.dealsetl.domain.scan.ScanStatistics;
+import io.dealsetl.domain.scan.ScanStatus;
+import io.dealsetl.domain.scan.TenantBusyException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Scans in PostgreSQL; see the port for the contract. Thread-safe. */
+public final class PostgresScanRepository implements ScanRepository {
+    private static final Logger log = LoggerFactory.getLogger(PostgresScanRepository.class);
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final Jdbi jdbi;
+    private final TokenCipher cipher;
+    private final Clock clock;
+
+    public PostgresScanRepository(Jdbi jdbi, TokenCipher cipher, Clock clock) {
+        this.jdbi = jdbi;
+        this.cipher = cipher;
+        this.clock = clock;
+    }
+
+    @Override
+    public void insert(Scan scan, AccessToken token) {
+        try {
+            guarded(() -> jdbi.withHandle(h -> ScanRows.bind(h.createUpdate(
+                    "INSERT INTO scans (" + ScanRows.COLUMNS + ", token_ciphertext) VALUES (" + ScanRows.VALUES
+                            + ", :token)"), scan).bind("token", cipher.encrypt(token.value())).execute()));
+        } catch (RuntimeException e) {
+            if (!isUniqueViolation(e)) throw e;
+            ScanId active = guarded(() -> jdbi.withHandle(h -> h.createQuery("""
+                    SELECT id FROM scans WHERE tenant_id = :tenant AND status IN ('pending', 'running')""")
+                    .bind("tenant", scan.tenantId()).mapTo(String.class).findOne()))
+                    .map(ScanId::parse).orElse(null);
+            if (active == null) throw e; // the active scan finished meanwhile; let the caller retry
+            throw new TenantBusyException(scan.tenantId(), active);
+        }
+    }
+
+    @Override
+    public Optional<Scan> find(ScanId id) {
+        return guarded(() -> jdbi.withHandle(h -> h.createQuery("SELECT * FROM scans WHERE id = :id")
+                .bind("id", id.value()).map(ScanRows.MAPPER).findOne()));
+    }
+
+    @Override
+    public boolean compareAndSet(ScanStatus expected, Scan next, String leaseHolder) {
+        return guarded(() -> jdbi.inTransaction(h -> {
+            String leaseCheck = leaseHolder == null ? "" : " AND lease_owner = :holder";
+            String terminal = next.status().isTerminal()
+                    ? ", token_ciphertext = NULL, lease_owner = NULL, lease_until = NULL" : "";
+            int updated = ScanRows.bind(h.createUpdate("UPDATE scans SET " + ScanRows.ASSIGNMENTS + terminal
+                            + " WHERE id = :id AND status = :expected" + leaseCheck), next)
+                    .bind("expected", expected.wireName())
+                    .bind("holder", leaseHolder)
+                    .execute();
+            if (updated == 1 && next.status() == ScanStatus.COMPLETED && next.windowEnd() != null) {
+                h.createUpdate("""
+                        INSERT INTO watermarks (tenant_id, source_key, watermark) VALUES (:tenant, :source, :watermark)
+                        ON CONFLICT (tenant_id, source_key)
+                        DO UPDATE SET watermark = GREATEST(watermarks.watermark, EXCLUDED.watermark)""")
+                        .bind("tenant", next.tenantId()).bind("source", next.sourceKey())
+                        .bind("watermark", ScanRows.ts(next.windowEnd())).execute();
+            }
+            return updated == 1;
+        }));
+    }
+
+    @Override
+    public Optional<Long> delete(ScanId id) {
+        return guarded(() -> jdbi.inTransaction(h -> {
+            long deals = h.createUpdate("DELETE FROM deals WHERE scan_id = :id").bind("id", id.value()).execute();
+            int scans = h.createUpdate("DELETE FROM scans WHERE id = :id").bind("id", id.value()).execute();
+            return scans == 0 ? Optional.<Long>empty() : Optional.of(deals);
+        }));
+    }
+
+    @Override
+    public Optional<Instant> watermark(String tenantId, String sourceKey) {
+        return guarded(() -> jdbi.withHandle(h -> h.createQuery(
+                        "SELECT watermark FROM watermarks WHERE tenant_id = :tenant AND source_key = :source")
+                .bind("tenant", tenantId).bind("source", sourceKey)
+                .map((rs, ctx) -> rs.getTimestamp(1).toInstant()).findOne()));
+    }
+
+    @Override
+    public Optional<LeasedScan> claimNext(String workerId, Instant now, Duration lease) {
+        while (true) {
+            Optional<Claim> claim = guarded(() -> jdbi.inTransaction(h -> claimOne(h, workerId, now, lease)));
+            if (claim.isEmpty()) return Optional.empty();
+            Claim c = claim.get();
+            if (c.tokenCiphertext == null) {
+                failUnreadable(c.scan, workerId, "The scan's stored HubSpot token is missing");
+                continue;
+            }
+            try {
+                AccessToken token = new AccessToken(cipher.decrypt(c.tokenCiphertext));
+                return Optional.of(new LeasedScan(c.scan, token, c.checkpoint, c.attempts));
+            } catch (IllegalStateException e) {
+                failUnreadable(c.scan, workerId,
+                        "The scan's stored HubSpot token cannot be decrypted (was TOKEN_ENCRYPTION_KEY changed?)");
+            }
+        }
+    }
+
+    private record Claim(Scan scan, String tokenCiphertext, String checkpoint, int attempts) {
+    }
+
+    private Optional<Claim> claimOne(Handle h, String workerId, Instant now, Duration lease) {
+        Optional<String> id = h.createQuery("""
+                        SELECT id FROM scans
+                        WHERE status = 'pending' OR (status = 'running' AND (lease_until IS NULL OR lease_until < :now))
+                        ORDER BY created_at
+                        LIMIT 1
+                        FOR UPDATE SKIP LOCKED""")
+                .bind("now", ScanRows.ts(now)).mapTo(String.class).findOne();
+        if (id.isEmpty()) return Optional.empty();
+        return h.createQuery("""
+                        UPDATE scans SET lease_owner = :worker, lease_until = :until, attempts = attempts + 1
+                        WHERE id = :id
+                        RETURNING *""")
+                .bind("worker", workerId).bind("until", ScanRows.ts(now.plus(lease))).bind("id", id.get())
+                .map((rs, ctx) -> new Claim(ScanRows.MAPPER.map(rs, ctx), rs.getString("token_ciphertext"),
+                        rs.getString("checkpoint"), rs.getInt("attempts")))
+                .findOne();
+    }
+
+    private void failUnreadable(Scan scan, String workerId, String message) {
+        log.error("scan {} cannot run: {}", scan.id(), message);
+        Scan failed = scan.fail(new ScanError(ScanError.INTERNAL, message,
+                "Start a new scan with the HubSpot access token"), clock.instant());
+        compareAndSet(scan.status(), failed, workerId);
+    }
+
+    @Override
+    public boolean renewLease(ScanId id, String workerId, Instant until) {
+        return guarded(() -> jdbi.withHandle(h -> h.createUpdate("""
+                        UPDATE scans SET lease_until = :until
+                        WHERE id = :id AND lease_owner = :worker AND status IN ('pending', 'running')""")
+                .bind("until", ScanRows.ts(until)).bind("id", id.value()).bind("worker", workerId).execute() == 1));
+    }
+
+    @Override
+    public void releaseLease(ScanId id, String workerId) {
+        guarded(() -> jdbi.withHandle(h -> h.createUpdate(
+                        "UPDATE scans SET lease_owner = NULL, lease_until = NULL WHERE id = :id AND lease_owner = :worker")
+                .bind("id", id.value()).bind("worker", workerId).execute()));
+    }
+
+    @Override
+    public ScanStatistics statistics() {
+        return guarded(() -> jdbi.withHandle(h -> h.createQuery("""
+                        SELECT count(*) AS total,
+                               count(*) FILTER (WHERE status IN ('pending', 'running')) AS active,
+                               count(*) FILTER (WHERE status = 'completed') AS completed,
+                               count(*) FILTER (WHERE status = 'failed') AS failed,
+                               count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
+                               coalesce(sum(processed_items), 0) AS deals,
+                               coalesce(avg(extract(epoch FROM finished_at - started_at))
+                                        FILTER (WHERE status = 'completed'), 0) AS avg_duration,
+                               max(created_at) AS last_scan
+                        FROM scans""")
+                .map((rs, ctx) -> new ScanStatistics(rs.getLong("total"), rs.getLong("active"),
+                        rs.getLong("completed"), rs.getLong("failed"), rs.getLong("cancelled"), rs.getLong("deals"),
+                        rs.getDouble("avg_duration"), ScanRows.instant(rs, "last_scan")))
+                .one()));
+    }
+
+    static <T> T guarded(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            throw SqlFailures.translate(e);
+        }
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) return true;
+        }
+        return false;
+    }
+}
