@@ -1,0 +1,138 @@
+package io.dealsetl.simulator;
+
+import static io.dealsetl.simulator.HubSpotSimulator.JSON;
+import static io.dealsetl.simulator.HubSpotSimulator.first;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+
+/** The list endpoint ({@code after} = id of the next record) and batch read. */
+final class Listing {
+    static final List<String> LIST_DEFAULTS = List.of("dealname", "amount", "closedate", "pipeline", "dealstage");
+    static final List<String> ALWAYS = List.of("createdate", "hs_lastmodifieddate", "hs_object_id");
+
+    private Listing() {
+    }
+
+    static ObjectNode page(Portal portal, SimulatorConfig config, Map<String, List<String>> query, String baseUrl) {
+        int limit = 10;
+        String rawLimit = first(query, "limit");
+        if (rawLimit != null) {
+            try {
+                limit = Integer.parseInt(rawLimit);
+            } catch (NumberFormatException e) {
+                throw new HubSpotSimulator.BadRequest("Invalid value for limit: " + rawLimit);
+            }
+        }
+        limit = Math.max(1, Math.min(100, limit)); // HubSpot's behaviour above 100 is undocumented: clamp
+        boolean archived = "true".equals(first(query, "archived"));
+        long after = 0;
+        String rawAfter = first(query, "after");
+        if (rawAfter != null && !rawAfter.isEmpty()) {
+            try {
+                after = Long.parseLong(rawAfter);
+            } catch (NumberFormatException e) {
+                throw new HubSpotSimulator.BadRequest("Invalid value for after: " + rawAfter);
+            }
+        }
+        Set<String> requested = requested(query.get("properties"), LIST_DEFAULTS);
+        NavigableMap<Long, Portal.Rec> source = archived ? portal.archived() : portal.active();
+        Iterator<Portal.Rec> it = source.tailMap(after, true).values().iterator();
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode results = body.putArray("results");
+        int n = 0;
+        while (it.hasNext() && n < limit) {
+            results.add(record(portal, config, it.next(), requested));
+            n++;
+        }
+        if (it.hasNext()) {
+            String next = Long.toString(it.next().id());
+            ObjectNode nextNode = body.putObject("paging").putObject("next");
+            nextNode.put("after", next);
+            nextNode.put("link", baseUrl + "/crm/v3/objects/deals?limit=" + limit + "&after=" + next);
+        }
+        return body;
+    }
+
+    static ObjectNode batchRead(Portal portal, SimulatorConfig config, JsonNode request, boolean archived) {
+        JsonNode inputs = request.path("inputs");
+        if (!inputs.isArray()) throw new HubSpotSimulator.BadRequest("inputs is required");
+        if (inputs.size() > 100) {
+            throw new HubSpotSimulator.BadRequest("Batch input size " + inputs.size() + " exceeds the maximum of 100");
+        }
+        List<String> props = new ArrayList<>();
+        request.path("properties").forEach(p -> props.add(p.asText()));
+        Set<String> requested = requested(props.isEmpty() ? null : List.of(String.join(",", props)), LIST_DEFAULTS);
+        ObjectNode body = JSON.createObjectNode();
+        body.put("status", "COMPLETE");
+        ArrayNode results = body.putArray("results");
+        List<String> missing = new ArrayList<>();
+        for (JsonNode input : inputs) {
+            String id = input.path("id").asText();
+            Portal.Rec rec = null;
+            try {
+                rec = portal.find(Long.parseLong(id), archived);
+            } catch (NumberFormatException ignored) {
+                // not a HubSpot id: reported as not found, like any unknown id
+            }
+            if (rec == null) missing.add(id);
+            else results.add(record(portal, config, rec, requested));
+        }
+        if (!missing.isEmpty()) {
+            body.put("numErrors", 1);
+            ObjectNode error = body.putArray("errors").addObject();
+            error.put("status", "error");
+            error.put("category", "OBJECT_NOT_FOUND");
+            error.put("message", "Could not get some DEAL objects, they may be deleted or not exist. Check that ids are valid.");
+            ArrayNode ids = error.putObject("context").putArray("ids");
+            missing.forEach(ids::add);
+        }
+        String now = java.time.Instant.now().toString();
+        body.put("startedAt", now);
+        body.put("completedAt", now);
+        return body;
+    }
+
+    /** Requested property names (comma-joined or repeated), or the defaults; plus those HubSpot always adds. */
+    static Set<String> requested(List<String> raw, List<String> defaults) {
+        Set<String> names = new LinkedHashSet<>();
+        if (raw == null || raw.isEmpty()) {
+            names.addAll(defaults);
+        } else {
+            for (String value : raw) {
+                for (String name : value.split(",")) {
+                    if (!name.isBlank()) names.add(name.strip());
+                }
+            }
+        }
+        names.addAll(ALWAYS);
+        return names;
+    }
+
+    static ObjectNode record(Portal portal, SimulatorConfig config, Portal.Rec rec, Set<String> requested) {
+        SimDeal deal = portal.toDeal(rec);
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", deal.id());
+        ObjectNode props = node.putObject("properties");
+        Set<String> known = new LinkedHashSet<>(portal.propertyNames());
+        for (String name : requested) {
+            String value = deal.properties().get(name);
+            if (value != null) props.put(name, value);
+            else if (known.contains(name) && config.nullForUnsetProperties()) props.putNull(name);
+            // unknown property names are ignored, as HubSpot does
+        }
+        node.put("createdAt", deal.createdAt().toString());
+        node.put("updatedAt", deal.updatedAt().toString());
+        node.put("archived", deal.archived());
+        if (deal.archivedAt() != null) node.put("archivedAt", deal.archivedAt().toString());
+        return node;
+    }
+}

@@ -1,0 +1,218 @@
+package io.dealsetl.simulator;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+/**
+ * The simulated HubSpot portal's deals. Generated deals are computed from the seed on demand (so a
+ * million of them fit in little memory); created or changed deals are kept as overrides. Thread-safe.
+ */
+public final class Portal {
+    static final long FIRST_ID = 18_300_000_000L;
+    static final long BASE_CREATED = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
+    static final long SHARED_MODIFIED = Instant.parse("2025-03-01T12:00:00.123Z").toEpochMilli();
+    static final String[] DEFAULT_STAGES = {"appointmentscheduled", "qualifiedtobuy", "presentationscheduled",
+            "decisionmakerboughtin", "contractsent", "closedwon", "closedlost"};
+    static final String[] RENEWAL_STAGES = {"1038193692", "1038553758", "1038553759"};
+    static final List<String> STANDARD_PROPERTIES = List.of("dealname", "amount", "dealstage", "pipeline",
+            "closedate", "createdate", "hs_lastmodifieddate", "hs_object_id", "hubspot_owner_id", "dealtype",
+            "description", "contract_start_date", "renewal_date");
+
+    private final long seed;
+    private final int customProperties;
+    private final int sharedTimestampDeals;
+    private final NavigableMap<Long, Rec> active = new ConcurrentSkipListMap<>();
+    private final NavigableMap<Long, Rec> archived = new ConcurrentSkipListMap<>();
+    /** Active deals ordered by (hs_lastmodifieddate, id): what incremental searches walk. */
+    private final NavigableSet<long[]> byModified = new ConcurrentSkipListSet<>(
+            Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]));
+    private long nextId;
+    private long lastMutation;
+
+    /** A deal: generated from (seed, index) unless index < 0; overrides win over generated values. */
+    record Rec(long id, int index, Map<String, String> overrides, long createdMs, long updatedMs, long archivedMs) {
+    }
+
+    Portal(SimulatorConfig config) {
+        this.seed = config.seed();
+        this.customProperties = config.customProperties();
+        this.sharedTimestampDeals = config.sharedTimestampDeals();
+        int total = config.deals() + config.archivedDeals();
+        for (int i = 0; i < total; i++) {
+            long id = FIRST_ID + i * 7L + new SplittableRandom(seed * 1_000_003L + i).nextInt(7);
+            long created = BASE_CREATED + i * 60_000L + (i * 7919L) % 60_000;
+            long modified = i < sharedTimestampDeals ? SHARED_MODIFIED
+                    : created + new SplittableRandom(seed + i * 31L).nextLong(1, 90L * 86_400_000L);
+            if (i < config.deals()) {
+                Rec rec = new Rec(id, i, null, created, modified, 0);
+                active.put(id, rec);
+                byModified.add(new long[] {modified, id});
+            } else {
+                archived.put(id, new Rec(id, i, null, created, modified, modified + 1000));
+            }
+            nextId = id + 7;
+        }
+    }
+
+    /** Current non-archived deals in ascending id order. */
+    public List<SimDeal> deals() {
+        return active.values().stream().map(this::toDeal).toList();
+    }
+
+    public List<SimDeal> archivedDeals() {
+        return archived.values().stream().map(this::toDeal).toList();
+    }
+
+    public List<String> propertyNames() {
+        List<String> names = new ArrayList<>(STANDARD_PROPERTIES);
+        for (int k = 1; k <= customProperties; k++) names.add(customName(k));
+        return names;
+    }
+
+    public synchronized SimDeal create(Map<String, String> properties) {
+        long now = tick();
+        long id = nextId;
+        nextId += 7;
+        Map<String, String> values = new HashMap<>(properties);
+        values.put("createdate", iso(now));
+        values.put("hs_lastmodifieddate", iso(now));
+        values.put("hs_object_id", Long.toString(id));
+        Rec rec = new Rec(id, -1, values, now, now, 0);
+        active.put(id, rec);
+        byModified.add(new long[] {now, id});
+        return toDeal(rec);
+    }
+
+    public synchronized SimDeal update(String id, Map<String, String> changes) {
+        Rec old = active.get(Long.parseLong(id));
+        if (old == null) throw new IllegalArgumentException("no active deal " + id);
+        long now = Math.max(tick(), old.updatedMs + 1);
+        Map<String, String> values = old.overrides == null ? new HashMap<>() : new HashMap<>(old.overrides);
+        values.putAll(changes);
+        values.put("hs_lastmodifieddate", iso(now));
+        Rec rec = new Rec(old.id, old.index, values, old.createdMs, now, 0);
+        byModified.remove(new long[] {old.updatedMs, old.id});
+        active.put(old.id, rec);
+        byModified.add(new long[] {now, old.id});
+        return toDeal(rec);
+    }
+
+    public synchronized SimDeal archive(String id) {
+        Rec old = active.remove(Long.parseLong(id));
+        if (old == null) throw new IllegalArgumentException("no active deal " + id);
+        byModified.remove(new long[] {old.updatedMs, old.id});
+        long now = Math.max(tick(), old.updatedMs + 1);
+        Rec rec = new Rec(old.id, old.index, old.overrides, old.createdMs, now, now);
+        archived.put(old.id, rec);
+        return toDeal(rec);
+    }
+
+    // mutations get strictly increasing millisecond timestamps, as distinct edits in HubSpot would
+    private long tick() {
+        long now = System.currentTimeMillis();
+        lastMutation = Math.max(now, lastMutation + 1);
+        return lastMutation;
+    }
+
+    NavigableMap<Long, Rec> active() {
+        return active;
+    }
+
+    NavigableMap<Long, Rec> archived() {
+        return archived;
+    }
+
+    NavigableSet<long[]> byModified() {
+        return byModified;
+    }
+
+    Rec find(long id, boolean archivedOnly) {
+        return (archivedOnly ? archived : active).get(id);
+    }
+
+    SimDeal toDeal(Rec rec) {
+        return new SimDeal(Long.toString(rec.id), properties(rec), Instant.ofEpochMilli(rec.createdMs),
+                Instant.ofEpochMilli(rec.updatedMs), rec.archivedMs != 0,
+                rec.archivedMs == 0 ? null : Instant.ofEpochMilli(rec.archivedMs));
+    }
+
+    /** Every property of the deal, null where it has no value. */
+    Map<String, String> properties(Rec rec) {
+        Map<String, String> p = new LinkedHashMap<>();
+        if (rec.index >= 0) generate(rec, p);
+        if (rec.overrides != null) p.putAll(rec.overrides);
+        p.put("hs_object_id", Long.toString(rec.id));
+        p.put("hs_lastmodifieddate", iso(rec.updatedMs));
+        p.putIfAbsent("createdate", iso(rec.createdMs));
+        return p;
+    }
+
+    private void generate(Rec rec, Map<String, String> p) {
+        int i = rec.index;
+        SplittableRandom r = new SplittableRandom(seed * 7_777_777L + i);
+        p.put("dealname", name(i, r));
+        p.put("amount", amount(i, r));
+        boolean renewal = i % 5 == 0;
+        p.put("pipeline", renewal ? "812337524" : "default");
+        p.put("dealstage", renewal ? RENEWAL_STAGES[r.nextInt(RENEWAL_STAGES.length)]
+                : DEFAULT_STAGES[r.nextInt(DEFAULT_STAGES.length)]);
+        long close = rec.createdMs + r.nextLong(1, 200L * 86_400_000L);
+        p.put("closedate", i % 8 == 0 ? null : i % 3 == 0 ? isoSeconds(close) : iso(close));
+        p.put("createdate", iso(rec.createdMs));
+        p.put("hubspot_owner_id", i % 6 == 0 ? null : Long.toString(83_742_900L + r.nextInt(40)));
+        p.put("dealtype", i % 4 == 0 ? null : r.nextBoolean() ? "newbusiness" : "existingbusiness");
+        p.put("description", i % 9 == 0 ? "Line one\nLine two with \"quotes\" and a tab\t." : null);
+        p.put("contract_start_date", i % 7 == 0 ? null : Long.toString(LocalDate.ofEpochDay(19_000 + i % 900)
+                .atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()));
+        p.put("renewal_date", i % 7 == 0 ? null : LocalDate.ofEpochDay(19_300 + i % 900).toString());
+        for (int k = 1; k <= customProperties; k++) {
+            p.put(customName(k), (i + k) % 5 == 0 ? null : "v" + i + "_" + k);
+        }
+    }
+
+    private static String name(int i, SplittableRandom r) {
+        String[] companies = {"Acme Corp", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries", "Wayne Enterprises"};
+        String[] products = {"Annual Platform License", "Onboarding Services", "Renewal", "Pilot", "Expansion"};
+        String base = companies[r.nextInt(companies.length)] + " - " + products[r.nextInt(products.length)] + " #" + i;
+        if (i % 50 == 7) return "Café Ünïcødé 日本語 – " + base + " 🚀";
+        if (i % 77 == 3) return "\"Quoted\" deal, with 'apostrophes' & <tags> " + base;
+        if (i % 91 == 5) return base + "\nsecond line";
+        if (i % 97 == 11) return null;
+        return base;
+    }
+
+    private static String amount(int i, SplittableRandom r) {
+        if (i % 10 == 1) return null;
+        if (i % 10 == 2) return "";
+        if (i % 37 == 0) return "123456789012.34";
+        if (i % 3 == 0) return Integer.toString(r.nextInt(1, 500) * 100);
+        return r.nextInt(100, 250_000) + "." + String.format("%02d", r.nextInt(100));
+    }
+
+    static String customName(int k) {
+        return String.format("custom_prop_%04d", k);
+    }
+
+    static String iso(long millis) {
+        Instant t = Instant.ofEpochMilli(millis);
+        // HubSpot always writes milliseconds on these properties: 2025-02-11T09:14:27.512Z, never .512000
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+                .withZone(ZoneOffset.UTC).format(t);
+    }
+
+    static String isoSeconds(long millis) {
+        return Instant.ofEpochMilli(millis / 1000 * 1000).toString();
+    }
+}

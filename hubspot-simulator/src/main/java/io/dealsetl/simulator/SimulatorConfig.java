@@ -1,0 +1,73 @@
+package io.dealsetl.simulator;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How the simulated portal looks and behaves. Defaults follow HubSpot's documented behaviour:
+ * 100 requests per rolling 10 s per token, 5 searches per second, no Retry-After on 429s,
+ * null for requested-but-unset properties.
+ *
+ * @param tokens valid bearer tokens and the scopes each was granted
+ */
+public record SimulatorConfig(int port, int deals, long seed, Duration latency, Map<String, Set<String>> tokens,
+                              int generalLimit, Duration generalWindow, int searchLimitPerSecond,
+                              boolean retryAfterOn429, boolean nullForUnsetProperties, int customProperties,
+                              int archivedDeals, int sharedTimestampDeals, Faults faults, int maxUrlLength) {
+
+    public static final String DEALS_READ = "crm.objects.deals.read";
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private int port;
+        private int deals = 1000;
+        private long seed = 1;
+        private Duration latency = Duration.ZERO;
+        private String token = HubSpotSimulator.DEFAULT_TOKEN;
+        private Set<String> scopes = Set.of(DEALS_READ);
+        private final Map<String, Set<String>> extraTokens = new LinkedHashMap<>();
+        private int generalLimit = 100;
+        private Duration generalWindow = Duration.ofSeconds(10);
+        private int searchLimitPerSecond = 5;
+        private boolean retryAfterOn429;
+        private boolean nullForUnsetProperties = true;
+        private int customProperties;
+        private int archivedDeals;
+        private int sharedTimestampDeals;
+        private Faults faults = Faults.NONE;
+        private int maxUrlLength = 8192;
+
+        public Builder port(int port) { this.port = port; return this; }
+        public Builder deals(int count) { this.deals = count; return this; }
+        public Builder seed(long seed) { this.seed = seed; return this; }
+        public Builder latency(Duration latency) { this.latency = latency; return this; }
+        public Builder token(String validToken) { this.token = validToken; return this; }
+        public Builder scopes(Set<String> scopes) { this.scopes = Set.copyOf(scopes); return this; }
+        public Builder extraToken(String token, Set<String> scopes) { extraTokens.put(token, Set.copyOf(scopes)); return this; }
+        /** Requests allowed per rolling window per token; 0 = unlimited. */
+        public Builder generalLimit(int perWindow, Duration window) { this.generalLimit = perWindow; this.generalWindow = window; return this; }
+        /** Search requests per second per token; 0 = unlimited. */
+        public Builder searchLimitPerSecond(int perSecond) { this.searchLimitPerSecond = perSecond; return this; }
+        public Builder retryAfterOn429(boolean send) { this.retryAfterOn429 = send; return this; }
+        public Builder nullForUnsetProperties(boolean asNull) { this.nullForUnsetProperties = asNull; return this; }
+        public Builder customProperties(int n) { this.customProperties = n; return this; }
+        public Builder archivedDeals(int n) { this.archivedDeals = n; return this; }
+        public Builder sharedTimestampDeals(int n) { this.sharedTimestampDeals = n; return this; }
+        public Builder faults(Faults faults) { this.faults = faults; return this; }
+        public Builder maxUrlLength(int chars) { this.maxUrlLength = chars; return this; }
+
+        public SimulatorConfig build() {
+            Map<String, Set<String>> tokens = new LinkedHashMap<>();
+            tokens.put(token, scopes);
+            tokens.putAll(extraTokens);
+            return new SimulatorConfig(port, deals, seed, latency, Map.copyOf(tokens), generalLimit, generalWindow,
+                    searchLimitPerSecond, retryAfterOn429, nullForUnsetProperties, customProperties, archivedDeals,
+                    sharedTimestampDeals, faults, maxUrlLength);
+        }
+    }
+}
