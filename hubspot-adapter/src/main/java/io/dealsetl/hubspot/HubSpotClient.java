@@ -87,7 +87,6 @@ final class HubSpotClient {
         // 429s are waited out on the shared budget, not counted against the transient retries
         RetryPolicy<Object> rateLimitRetry = RetryPolicy.builder()
                 .handle(RateLimited.class)
-                .withDelay(Duration.ZERO)
                 .withMaxRetries(50)
                 .build();
         try {

@@ -124,7 +124,7 @@ public final class PostgresScanRepository implements ScanRepository {
     private Optional<Claim> claimOne(Handle h, String workerId, Instant now, Duration lease) {
         Optional<String> id = h.createQuery("""
                         SELECT id FROM scans
-                        WHERE status = 'pending' OR (status = 'running' AND (lease_until IS NULL OR lease_until < :now))
+                        WHERE status IN ('pending', 'running') AND (lease_until IS NULL OR lease_until < :now)
                         ORDER BY created_at
                         LIMIT 1
                         FOR UPDATE SKIP LOCKED""")

@@ -46,7 +46,7 @@ public interface ScanRepository {
     Optional<Instant> watermark(String tenantId, String sourceKey);
 
     /**
-     * Leases the oldest scan that needs a worker: pending, or running under a lease that expired
+     * Leases the oldest scan that needs a worker: pending or running, and not under a live lease
      * (its worker died). Never hands one scan to two workers at once.
      */
     Optional<LeasedScan> claimNext(String workerId, Instant now, Duration lease);

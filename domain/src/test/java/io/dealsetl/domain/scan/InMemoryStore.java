@@ -101,8 +101,8 @@ final class InMemoryStore implements ScanRepository, DealRepository {
     public synchronized Optional<LeasedScan> claimNext(String workerId, Instant now, Duration lease) {
         check();
         for (Row row : rows.values()) {
-            boolean claimable = row.scan.status() == ScanStatus.PENDING
-                    || (row.scan.status() == ScanStatus.RUNNING && (row.leaseUntil == null || row.leaseUntil.isBefore(now)));
+            boolean claimable = ScanStatus.ACTIVE.contains(row.scan.status())
+                    && (row.leaseUntil == null || row.leaseUntil.isBefore(now));
             if (claimable) {
                 row.leaseOwner = workerId;
                 row.leaseUntil = now.plus(lease);

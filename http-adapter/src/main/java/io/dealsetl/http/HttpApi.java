@@ -1,0 +1,89 @@
+package io.dealsetl.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.dealsetl.domain.access.ApiKeys;
+import io.dealsetl.domain.port.StorageHealth;
+import io.dealsetl.domain.scan.ScanService;
+import io.javalin.Javalin;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API of docs/spec: scans, health, stats, OpenAPI and Swagger UI. Create, then {@link #start(int)};
+ * {@link #stop()} waits for requests in flight.
+ */
+public final class HttpApi {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+    /** One route of the API; the OpenAPI document must describe exactly these (a test checks it). */
+    record Route(HandlerType method, String path, Handler handler) {
+    }
+
+    private final Javalin javalin;
+    private final List<Route> routes;
+
+    private HttpApi(Javalin javalin, List<Route> routes) {
+        this.javalin = javalin;
+        this.routes = routes;
+    }
+
+    public static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock) {
+        ObjectMapper json = new ObjectMapper()
+                .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        ApiErrors errors = new ApiErrors(json, clock);
+        Auth auth = new Auth(keys);
+        ScanRoutes scanRoutes = new ScanRoutes(scans, json, new StartRateLimiter(10, clock), clock);
+        SystemRoutes system = new SystemRoutes(scans, storage, info, json, clock);
+        List<Route> routes = List.of(
+                new Route(HandlerType.POST, "/api/v1/scans/start", scanRoutes::start),
+                new Route(HandlerType.GET, "/api/v1/scans/{scan_id}", scanRoutes::status),
+                new Route(HandlerType.GET, "/api/v1/scans/{scan_id}/results", scanRoutes::results),
+                new Route(HandlerType.POST, "/api/v1/scans/{scan_id}/cancel", scanRoutes::cancel),
+                new Route(HandlerType.DELETE, "/api/v1/scans/{scan_id}", scanRoutes::delete),
+                new Route(HandlerType.GET, "/api/v1/stats", system::stats),
+                new Route(HandlerType.GET, "/health", system::health));
+        Javalin javalin = Javalin.create(cfg -> {
+            cfg.startup.startupWatcherEnabled = false;
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.http.prefer405over404 = true;
+            cfg.http.maxRequestSize = 1_000_000L;
+            cfg.jsonMapper(new JavalinJackson(json, false));
+            cfg.requestLogger.http((ctx, ms) -> log.info("{} {} {} {}ms", ctx.method(), ctx.path(),
+                    ctx.status().getCode(), Math.round(ms)));
+            cfg.routes.before("/api/v1/*", auth::authenticate);
+            for (Route r : routes) cfg.routes.addHttpHandler(r.method(), r.path(), r.handler());
+            cfg.routes.get("/openapi.json", system::openApi);
+            cfg.routes.get("/docs", system::docs);
+            cfg.routes.get("/docs/{file}", system::docAsset);
+            cfg.routes.exception(Exception.class, errors::handle);
+            for (int status : new int[] {404, 405, 413}) cfg.routes.error(status, errors::unmatched);
+        });
+        return new HttpApi(javalin, routes);
+    }
+
+    public HttpApi start(int port) {
+        javalin.start(port);
+        return this;
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    public void stop() {
+        javalin.stop();
+    }
+
+    List<Route> routes() {
+        return routes;
+    }
+}
