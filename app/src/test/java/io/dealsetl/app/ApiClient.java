@@ -37,6 +37,17 @@ final class ApiClient {
         return send(new Request.Builder().url(baseUrl + path).get());
     }
 
+    /** The body as text, for non-JSON answers such as the Swagger UI. */
+    String getRaw(String path) {
+        Request.Builder request = new Request.Builder().url(baseUrl + path).get();
+        if (apiKey != null) request.header("Authorization", "Bearer " + apiKey);
+        try (Response response = http.newCall(request.build()).execute()) {
+            return response.body().string();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     Reply post(String path, String json) {
         return send(new Request.Builder().url(baseUrl + path).post(RequestBody.create(json, APPLICATION_JSON)));
     }
@@ -74,7 +85,12 @@ final class ApiClient {
         if (apiKey != null) request.header("Authorization", "Bearer " + apiKey);
         try (Response response = http.newCall(request.build()).execute()) {
             String raw = response.body().string();
-            JsonNode body = raw.isEmpty() ? JSON.missingNode() : JSON.readTree(raw);
+            JsonNode body;
+            try {
+                body = raw.isEmpty() ? JSON.missingNode() : JSON.readTree(raw);
+            } catch (IOException notJson) {
+                body = JSON.missingNode();
+            }
             return new Reply(response.code(), body, raw);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -36,10 +36,9 @@ final class ScanRows implements RowMapper<Scan> {
             :sourceKey, :modifiedSince, :windowEnd, :createdAt, :startedAt, :finishedAt,
             :errorCode, :errorMessage, :errorDetails, :cancelReason""";
 
+    /** What a status change writes; progress counts and source stats are append's alone (see the port). */
     static final String ASSIGNMENTS = """
-            status = :status, total_items = :totalItems, processed_items = :processedItems,
-            failed_items = :failedItems, source_requests = :sourceRequests,
-            source_rate_limited = :sourceRateLimited, source_wait_millis = :sourceWaitMillis,
+            status = :status, total_items = :totalItems,
             modified_since = :modifiedSince, window_end = :windowEnd, started_at = :startedAt,
             finished_at = :finishedAt, error_code = :errorCode, error_message = :errorMessage,
             error_details = :errorDetails, cancel_reason = :cancelReason""";

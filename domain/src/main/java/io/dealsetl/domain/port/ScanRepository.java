@@ -29,7 +29,9 @@ public interface ScanRepository {
      * Replaces the stored scan with {@code next} only if its status is still {@code expected} and,
      * when {@code leaseHolder} is not null, that worker still holds its lease. A change to a terminal
      * status also forgets the token and releases the lease; completion also advances the tenant's
-     * watermark for the scan's source to {@link Scan#windowEnd()}.
+     * watermark for the scan's source to {@link Scan#windowEnd()}. Processed and failed counts and source
+     * stats are not written here: {@link DealRepository#append} owns them, so a change based on a scan read a
+     * moment ago cannot roll progress back.
      *
      * @return false when the stored scan changed meanwhile (nothing was written)
      */

@@ -106,7 +106,8 @@ public final class ScanService {
             Scan cancelled = current.cancel(reason, clock.instant());
             // the worker may have stored a batch or finished meanwhile: read again and retry
             if (scans.compareAndSet(current.status(), cancelled, null)) {
-                return new Cancellation(cancelled, current.status());
+                // read back: batches stored since our read count in the progress at cancellation
+                return new Cancellation(scans.find(id).orElse(cancelled), current.status());
             }
         }
     }

@@ -72,7 +72,9 @@ final class InMemoryStore implements ScanRepository, DealRepository {
         Row row = rows.get(next.id());
         if (row == null || row.scan.status() != expected) return false;
         if (leaseHolder != null && !leaseHolder.equals(row.leaseOwner)) return false;
-        row.scan = next;
+        Progress kept = new Progress(next.progress().totalItems(), row.scan.progress().processedItems(),
+                row.scan.progress().failedItems());
+        row.scan = next.withProgress(kept, row.scan.sourceStats());
         if (next.status().isTerminal()) {
             row.token = null;
             row.leaseOwner = null;
