@@ -114,14 +114,19 @@ final class ChangesStream implements DealStream {
         filters.add(Extraction.filter("hs_object_id", "GT", drainAfterId));
         JsonNode results = search(filters, "hs_object_id").path("results");
         List<JsonNode> page = new ArrayList<>();
-        results.forEach(page::add);
+        String lastId = drainAfterId;
+        for (JsonNode r : results) {
+            lastId = r.path("id").asText();
+            // the window pages already delivered some of this millisecond's deals
+            if (!seenAtLower.contains(lastId)) page.add(r);
+        }
         if (results.size() < PAGE) {
             lowerMs = drainMs + 1;
             drainMs = null;
             drainAfterId = null;
             seenAtLower.clear();
         } else {
-            drainAfterId = page.get(page.size() - 1).path("id").asText();
+            drainAfterId = lastId;
         }
         return Optional.of(batch(page, false));
     }

@@ -57,12 +57,17 @@ final class Search {
         String sortBy = sort.isObject() ? sort.path("propertyName").asText("hs_object_id") : null;
         boolean descending = sort.isObject() && "DESCENDING".equals(sort.path("direction").asText());
 
-        List<Portal.Rec> matches = new ArrayList<>();
-        for (Portal.Rec rec : candidates(groups)) {
-            SimDeal deal = portal.toDeal(rec);
-            if (matchesAny(groups, deal)) matches.add(rec);
+        List<Portal.Rec> matches = keyOnly(groups) ? byKeys(groups.get(0)) : new ArrayList<>();
+        if (!keyOnly(groups)) {
+            for (Portal.Rec rec : candidates(groups)) {
+                SimDeal deal = portal.toDeal(rec);
+                if (matchesAny(groups, deal)) matches.add(rec);
+            }
         }
-        matches.sort(order(sortBy, descending));
+        // the index already yields (hs_lastmodifieddate, id) order: sorting again is only needed otherwise
+        if (!(keyOnly(groups) && "hs_lastmodifieddate".equals(sortBy) && !descending)) {
+            matches.sort(order(sortBy, descending));
+        }
 
         List<String> props = new ArrayList<>();
         request.path("properties").forEach(p -> props.add(p.asText()));
@@ -77,6 +82,65 @@ final class Search {
         }
         if (end < matches.size()) body.putObject("paging").putObject("next").put("after", Integer.toString(end));
         return body;
+    }
+
+    /** One group filtering only on hs_lastmodifieddate and hs_object_id: answerable from the index keys. */
+    private static boolean keyOnly(List<List<Filter>> groups) {
+        return groups.size() == 1 && groups.get(0).stream().allMatch(f ->
+                (f.property().equals("hs_lastmodifieddate") || f.property().equals("hs_object_id"))
+                        && Set.of("EQ", "GT", "GTE", "LT", "LTE", "BETWEEN").contains(f.operator()));
+    }
+
+    /** Matches of a key-only group, walking just the index range the hs_lastmodifieddate filters allow. */
+    private List<Portal.Rec> byKeys(List<Filter> group) {
+        long from = Long.MIN_VALUE;
+        long to = Long.MAX_VALUE;
+        for (Filter f : group) {
+            if (!f.property().equals("hs_lastmodifieddate")) continue;
+            long v = millis(f.value());
+            switch (f.operator()) {
+                case "EQ" -> { from = Math.max(from, v); to = Math.min(to, v); }
+                case "GT" -> from = Math.max(from, v + 1);
+                case "GTE" -> from = Math.max(from, v);
+                case "LT" -> to = Math.min(to, v - 1);
+                case "LTE" -> to = Math.min(to, v);
+                case "BETWEEN" -> { from = Math.max(from, v); to = Math.min(to, millis(f.highValue())); }
+                default -> { }
+            }
+        }
+        List<Portal.Rec> out = new ArrayList<>();
+        if (from > to) return out;
+        for (long[] key : portal.byModified().subSet(new long[] {from, Long.MIN_VALUE}, true,
+                new long[] {to, Long.MAX_VALUE}, true)) {
+            if (group.stream().allMatch(f -> keyMatches(f, key))) {
+                Portal.Rec rec = portal.active().get(key[1]);
+                if (rec != null && rec.updatedMs() == key[0]) out.add(rec);
+            }
+        }
+        return out;
+    }
+
+    private static boolean keyMatches(Filter f, long[] key) {
+        long actual = f.property().equals("hs_lastmodifieddate") ? key[0] : key[1];
+        long wanted = f.property().equals("hs_lastmodifieddate") ? millis(f.value()) : parseLong(f.value());
+        return switch (f.operator()) {
+            case "EQ" -> actual == wanted;
+            case "GT" -> actual > wanted;
+            case "GTE" -> actual >= wanted;
+            case "LT" -> actual < wanted;
+            case "LTE" -> actual <= wanted;
+            case "BETWEEN" -> actual >= wanted && actual <= (f.property().equals("hs_lastmodifieddate")
+                    ? millis(f.highValue()) : parseLong(f.highValue()));
+            default -> false;
+        };
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new HubSpotSimulator.BadRequest("Invalid filter value: " + value);
+        }
     }
 
     /** Narrows by the hs_lastmodifieddate index when one group bounds it from below; else every active deal. */
