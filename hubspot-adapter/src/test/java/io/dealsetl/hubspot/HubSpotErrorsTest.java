@@ -1,0 +1,146 @@
+package io.dealsetl.hubspot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dealsetl.domain.port.ExtractionFailure;
+import io.dealsetl.domain.scan.AccessToken;
+import java.time.Duration;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** HubSpot's error variants from FACTS.md, several of which no simulator default sends, on exact bodies. */
+class HubSpotErrorsTest {
+    static final AccessToken TOKEN = new AccessToken("pat-na1-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
+    static final String OK = "{\"results\": []}";
+
+    MockWebServer server;
+    HubSpotClient client;
+    HubSpotClient.Cost cost = new HubSpotClient.Cost();
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new MockWebServer();
+        server.start();
+        String base = server.url("/").toString();
+        client = new HubSpotClient(HubSpotSettings.defaults(base).withBackoff(Duration.ofMillis(10), Duration.ofMillis(50)));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    void enqueue(int code, String body, String... headers) {
+        MockResponse.Builder r = new MockResponse.Builder().code(code).body(body);
+        for (int i = 0; i < headers.length; i += 2) r.addHeader(headers[i], headers[i + 1]);
+        server.enqueue(r.build());
+    }
+
+    JsonNode get() {
+        return client.get(TOKEN, "/crm/v3/objects/deals?limit=1", cost);
+    }
+
+    @Test
+    void a_search_429_with_category_rate_limits_and_no_retry_after_waits_a_second() {
+        enqueue(429, "{\"status\":\"error\",\"message\":\"You have reached your secondly limit.\",\"category\":\"RATE_LIMITS\"}");
+        enqueue(200, OK);
+
+        long start = System.nanoTime();
+        get();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        assertThat(cost.rateLimited.get()).isEqualTo(1);
+        assertThat(server.getRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void a_500_whose_body_says_secondly_limit_is_throttling_not_an_outage() {
+        enqueue(500, "{\"status\":\"error\",\"message\":\"You have reached your secondly limit.\",\"category\":\"RATE_LIMITS\"}");
+        enqueue(200, OK);
+
+        get();
+
+        assertThat(cost.rateLimited.get()).isEqualTo(1);
+    }
+
+    @Test
+    void retry_after_is_honoured_in_seconds() {
+        enqueue(429, "{\"status\":\"error\",\"message\":\"You have reached your ten_secondly_rolling limit.\","
+                + "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}", "Retry-After", "1");
+        enqueue(200, OK);
+
+        get();
+
+        assertThat(cost.waitedMillis.get()).isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
+    void the_daily_limit_fails_at_once_instead_of_waiting_for_midnight() {
+        enqueue(429, "{\"status\":\"error\",\"message\":\"You have reached your daily limit.\",\"errorType\":\"RATE_LIMIT\","
+                + "\"correlationId\":\"c033cdaa-2c40-4a64-ae48-b4cec88dad24\",\"policyName\":\"DAILY\"}");
+
+        assertThatThrownBy(this::get).isInstanceOfSatisfying(ExtractionFailure.class,
+                e -> assertThat(e.error().code()).isEqualTo("hubspot_rate_limited"));
+        assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void the_2022_missing_scopes_body_names_its_scope() {
+        enqueue(403, "{\"status\":\"error\",\"message\":\"This app hasn't been granted all required scopes to make this call.\","
+                + "\"errors\":[{\"message\":\"One or more of the following scopes are required.\",\"context\":{\"requiredScopes\":[\"contacts\"]}}],"
+                + "\"category\":\"MISSING_SCOPES\"}");
+
+        assertThatThrownBy(this::get).isInstanceOfSatisfying(ExtractionFailure.class, e -> {
+            assertThat(e.error().code()).isEqualTo("permission_error");
+            assertThat(e.error().message()).contains("contacts");
+        });
+    }
+
+    @Test
+    void an_expired_oauth_token_is_an_authentication_error_said_as_expired() {
+        enqueue(401, "{\"status\":\"error\",\"message\":\"The OAuth token used to make this call expired 3 day(s) ago.\","
+                + "\"category\":\"EXPIRED_AUTHENTICATION\"}");
+
+        assertThatThrownBy(this::get).isInstanceOfSatisfying(ExtractionFailure.class, e -> {
+            assertThat(e.error().code()).isEqualTo("authentication_error");
+            assertThat(e.error().details()).contains("expired");
+        });
+        assertThat(server.getRequestCount()).as("a 401 is not retried").isEqualTo(1);
+    }
+
+    @Test
+    void html_error_pages_are_retried_and_a_404_page_is_a_rejection() {
+        enqueue(502, "<html><body><h1>502 Bad Gateway</h1></body></html>", "Content-Type", "text/html");
+        enqueue(504, "");
+        enqueue(200, OK);
+        assertThat(get().path("results").isArray()).isTrue();
+
+        enqueue(404, "<html>Not Found</html>", "Content-Type", "text/html");
+        assertThatThrownBy(this::get).isInstanceOfSatisfying(ExtractionFailure.class,
+                e -> assertThat(e.error().code()).isEqualTo("hubspot_request_rejected"));
+    }
+
+    @Test
+    void an_outage_that_outlasts_the_retries_fails_as_unavailable_without_the_token() {
+        for (int i = 0; i < 9; i++) enqueue(503, "{\"status\":\"error\",\"message\":\"unavailable\"}");
+
+        assertThatThrownBy(this::get).isInstanceOfSatisfying(ExtractionFailure.class, e -> {
+            assertThat(e.error().code()).isEqualTo("hubspot_unavailable");
+            assertThat(e.getMessage() + e.error().details()).doesNotContain(TOKEN.value());
+        });
+        assertThat(server.getRequestCount()).isEqualTo(9);
+    }
+
+    @Test
+    void the_token_is_sent_as_a_bearer_header() throws Exception {
+        enqueue(200, OK);
+        get();
+
+        assertThat(server.takeRequest().getHeaders().get("Authorization")).isEqualTo("Bearer " + TOKEN.value());
+    }
+}
