@@ -1,0 +1,321 @@
+package io.dealsetl.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.dealsetl.domain.deal.Deal;
+import io.dealsetl.domain.deal.DealPage;
+import io.dealsetl.domain.deal.DealQuery;
+import io.dealsetl.domain.deal.DealSort;
+import io.dealsetl.domain.deal.ResultsSummary;
+import io.dealsetl.domain.deal.SortOrder;
+import io.dealsetl.domain.deal.StoredDeal;
+import io.dealsetl.domain.port.BatchOutcome;
+import io.dealsetl.domain.port.DealBatch;
+import io.dealsetl.domain.port.LeasedScan;
+import io.dealsetl.domain.scan.AccessToken;
+import io.dealsetl.domain.scan.Progress;
+import io.dealsetl.domain.scan.Scan;
+import io.dealsetl.domain.scan.ScanConfig;
+import io.dealsetl.domain.scan.ScanError;
+import io.dealsetl.domain.scan.ScanId;
+import io.dealsetl.domain.scan.ScanStatus;
+import io.dealsetl.domain.scan.ScanType;
+import io.dealsetl.domain.scan.SourceStats;
+import io.dealsetl.domain.scan.TenantBusyException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class PostgresRepositoriesTest {
+    static HikariDataSource pool;
+    static Jdbi jdbi;
+    static PostgresScanRepository scans;
+    static PostgresDealRepository deals;
+    static final AccessToken TOKEN = new AccessToken("pat-na1-secret-token-value");
+    static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    final Random random = new Random();
+
+    @BeforeAll
+    static void database() {
+        pool = Postgres.migratedPool(SharedEmbeddedPostgres.freshDatabase());
+        jdbi = Postgres.jdbi(pool);
+        scans = new PostgresScanRepository(jdbi, TokenCipher.fromBase64Key(TokenCipher.generateBase64Key()), Clock.systemUTC());
+        deals = new PostgresDealRepository(jdbi);
+    }
+
+    @AfterAll
+    static void close() {
+        pool.close();
+    }
+
+    Scan newScan(String tenant) {
+        return Scan.pending(ScanId.generate(NOW, random), UUID.randomUUID(), tenant, ScanType.INCREMENTAL,
+                new ScanConfig(List.of("dealname", "amount"), true, "default", 50), "portal-fp", NOW.minusSeconds(3600), NOW);
+    }
+
+    String tenant() {
+        return "t" + UUID.randomUUID();
+    }
+
+    /** A pending scan, claimed and running under worker w1. */
+    Scan running(String tenant, long total) {
+        Scan scan = newScan(tenant);
+        scans.insert(scan, TOKEN);
+        claimFor(scan.id(), "w1");
+        Scan started = scan.start(total, NOW);
+        assertThat(scans.compareAndSet(ScanStatus.PENDING, started, "w1")).isTrue();
+        return started;
+    }
+
+    void claimFor(ScanId id, String worker) {
+        // claim scans until ours comes up; others found on the way are released untouched
+        for (int i = 0; i < 1000; i++) {
+            LeasedScan leased = scans.claimNext(worker, Instant.now(), Duration.ofMinutes(5)).orElseThrow();
+            if (leased.scan().id().equals(id)) return;
+            jdbi.useHandle(h -> h.execute("UPDATE scans SET lease_owner = NULL, lease_until = now() + interval '1 hour' WHERE id = ?",
+                    leased.scan().id().value()));
+        }
+        throw new AssertionError("scan never claimed");
+    }
+
+    static Deal deal(String id, String amount, String stage, String close) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("dealname", "Deal " + id);
+        props.put("amount", amount);
+        props.put("note", null);
+        return new Deal(id, "Deal " + id, amount == null ? null : new BigDecimal(amount), stage, "default",
+                close == null ? null : Instant.parse(close), Instant.parse("2025-01-01T00:00:00Z"),
+                Instant.parse("2025-01-02T00:00:00Z"), "77", "newbusiness", false, null, "Sales Pipeline", null, props);
+    }
+
+    @Test
+    void a_scan_round_trips_every_field_and_its_token_is_stored_encrypted() {
+        Scan scan = newScan(tenant());
+        scans.insert(scan, TOKEN);
+
+        assertThat(scans.find(scan.id())).contains(scan);
+        String stored = jdbi.withHandle(h -> h.createQuery("SELECT token_ciphertext FROM scans WHERE id = :id")
+                .bind("id", scan.id().value()).mapTo(String.class).one());
+        assertThat(stored).isNotBlank().doesNotContain(TOKEN.value());
+    }
+
+    @Test
+    void of_two_concurrent_starts_for_one_tenant_exactly_one_wins() throws Exception {
+        String tenant = tenant();
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            results.add(pool.submit(() -> {
+                go.await();
+                Scan scan = newScan(tenant);
+                try {
+                    scans.insert(scan, TOKEN);
+                    return "won " + scan.id();
+                } catch (TenantBusyException e) {
+                    return "busy " + e.activeScanId();
+                }
+            }));
+        }
+        go.countDown();
+        List<String> outcomes = new ArrayList<>();
+        for (Future<String> f : results) outcomes.add(f.get());
+        pool.shutdown();
+
+        List<String> winners = outcomes.stream().filter(o -> o.startsWith("won")).toList();
+        assertThat(winners).hasSize(1);
+        String winner = winners.get(0).substring(4);
+        assertThat(outcomes).filteredOn(o -> o.startsWith("busy")).allSatisfy(o -> assertThat(o).endsWith(winner));
+    }
+
+    @Test
+    void compare_and_set_writes_nothing_when_status_or_lease_holder_differ() {
+        Scan scan = running(tenant(), 10);
+
+        assertThat(scans.compareAndSet(ScanStatus.PENDING, scan.complete(NOW), "w1")).isFalse();
+        assertThat(scans.compareAndSet(ScanStatus.RUNNING, scan.complete(NOW), "someone-else")).isFalse();
+        assertThat(scans.find(scan.id()).orElseThrow().status()).isEqualTo(ScanStatus.RUNNING);
+    }
+
+    @Test
+    void finishing_wipes_the_token_and_completion_advances_the_watermark() {
+        String tenant = tenant();
+        Scan scan = running(tenant, 10);
+
+        assertThat(scans.compareAndSet(ScanStatus.RUNNING, scan.complete(NOW.plusSeconds(5)), "w1")).isTrue();
+
+        String stored = jdbi.withHandle(h -> h.createQuery("SELECT token_ciphertext FROM scans WHERE id = :id")
+                .bind("id", scan.id().value()).mapTo(String.class).findOne().orElse(null));
+        assertThat(stored).isNull();
+        assertThat(scans.watermark(tenant, "portal-fp")).contains(NOW);
+        assertThat(scans.watermark(tenant, "other-portal")).isEmpty();
+    }
+
+    @Test
+    void concurrent_claimers_never_get_the_same_scan_and_live_leases_are_respected() throws Exception {
+        List<ScanId> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Scan s = newScan(tenant());
+            scans.insert(s, TOKEN);
+            ids.add(s.id());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Callable<List<ScanId>>> claimers = new ArrayList<>();
+        for (int w = 0; w < 6; w++) {
+            String worker = "claimer-" + w;
+            claimers.add(() -> {
+                List<ScanId> mine = new ArrayList<>();
+                scans.claimNext(worker, Instant.now(), Duration.ofMinutes(5)).ifPresent(l -> mine.add(l.scan().id()));
+                scans.claimNext(worker, Instant.now(), Duration.ofMinutes(5)).ifPresent(l -> mine.add(l.scan().id()));
+                return mine;
+            });
+        }
+        List<ScanId> claimed = new ArrayList<>();
+        for (Future<List<ScanId>> f : pool.invokeAll(claimers)) claimed.addAll(f.get());
+        pool.shutdown();
+
+        assertThat(claimed).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(claimed)).containsAll(ids);
+        assertThat(scans.claimNext("late", Instant.now(), Duration.ofMinutes(5))
+                .filter(l -> ids.contains(l.scan().id()))).as("all leased").isEmpty();
+        // a lease that expired (its worker died) is taken over, with the token and the attempt counted
+        LeasedScan takeover = scans.claimNext("rescuer", Instant.now().plus(Duration.ofMinutes(10)), Duration.ofMinutes(5))
+                .orElseThrow();
+        assertThat(takeover.token()).isEqualTo(TOKEN);
+        assertThat(takeover.attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void a_batch_stored_twice_or_overlapping_counts_each_deal_once() {
+        Scan scan = running(tenant(), 4);
+        List<Deal> page = List.of(deal("101", "12.50", "closedwon", null), deal("102", "99.99", "qualifiedtobuy", null));
+
+        deals.append(scan.id(), "w1", new DealBatch(page, 0, "cp1"), SourceStats.NONE, NOW);
+        deals.append(scan.id(), "w1", new DealBatch(page, 0, "cp1"), SourceStats.NONE, NOW);
+        BatchOutcome last = deals.append(scan.id(), "w1", new DealBatch(List.of(deal("102", "100", "closedwon", null),
+                deal("103", null, "closedwon", null)), 1, "cp2"), new SourceStats(3, 1, 500), NOW);
+
+        assertThat(last).isEqualTo(new BatchOutcome.Stored(new Progress(4, 3, 1)));
+        DealPage all = deals.find(scan.id(), DealQuery.firstPage(10));
+        assertThat(all.items()).extracting(d -> d.deal().id()).containsExactlyInAnyOrder("101", "102", "103");
+        assertThat(all.items()).filteredOn(d -> d.deal().id().equals("102")).first()
+                .satisfies(d -> assertThat(d.deal().amount()).isEqualByComparingTo("100"));
+        Scan stored = scans.find(scan.id()).orElseThrow();
+        assertThat(stored.sourceStats()).isEqualTo(new SourceStats(3, 1, 500));
+        assertThat(scans.claimNext("x", Instant.now().plus(Duration.ofHours(1)), Duration.ofMinutes(1))
+                .filter(l -> l.scan().id().equals(scan.id())).map(LeasedScan::checkpoint)).contains("cp2");
+    }
+
+    @Test
+    void a_batch_after_cancel_or_from_a_worker_without_the_lease_is_not_stored() {
+        Scan scan = running(tenant(), 4);
+        List<Deal> page = List.of(deal("201", "1", "closedwon", null));
+
+        assertThat(deals.append(scan.id(), "intruder", new DealBatch(page, 0, "x"), SourceStats.NONE, NOW))
+                .isEqualTo(new BatchOutcome.Stopped(ScanStatus.RUNNING));
+        scans.compareAndSet(ScanStatus.RUNNING, scan.cancel("stop", NOW), null);
+        assertThat(deals.append(scan.id(), "w1", new DealBatch(page, 0, "x"), SourceStats.NONE, NOW))
+                .isEqualTo(new BatchOutcome.Stopped(ScanStatus.CANCELLED));
+        assertThat(deals.find(scan.id(), DealQuery.firstPage(10)).totalResults()).isZero();
+    }
+
+    @Test
+    void results_sort_filter_and_page_without_overlap_keeping_nulls_last() {
+        Scan scan = running(tenant(), 6);
+        deals.append(scan.id(), "w1", new DealBatch(List.of(
+                deal("1", "500", "closedwon", "2025-03-01T00:00:00Z"),
+                deal("2", null, "closedwon", "2025-01-01T00:00:00Z"),
+                deal("3", "50", "closedlost", null),
+                deal("4", "5000", "closedwon", "2025-02-01T00:00:00Z"),
+                deal("5", "500", "closedwon", "2025-04-01T00:00:00Z"),
+                deal("6", "7", "qualifiedtobuy", "2025-05-01T00:00:00Z")), 0, "c"), SourceStats.NONE, NOW);
+
+        assertThat(ids(scan, new DealQuery(1, 10, null, null, DealSort.CLOSEDATE, SortOrder.ASC))).containsExactly("2", "4", "1", "5", "6", "3");
+        assertThat(ids(scan, new DealQuery(1, 10, null, null, DealSort.AMOUNT, SortOrder.DESC))).containsExactly("4", "5", "1", "3", "6", "2");
+        assertThat(ids(scan, new DealQuery(1, 10, "closedwon", null, DealSort.AMOUNT, SortOrder.ASC))).containsExactly("1", "5", "4", "2");
+        List<String> paged = new ArrayList<>();
+        for (int p = 1; p <= 3; p++) paged.addAll(ids(scan, new DealQuery(p, 2, null, null, DealSort.AMOUNT, SortOrder.ASC)));
+        assertThat(paged).containsExactly("6", "3", "1", "5", "4", "2");
+
+        DealPage page = deals.find(scan.id(), new DealQuery(2, 2, "closedwon", "default", DealSort.CLOSEDATE, SortOrder.ASC));
+        assertThat(page.totalResults()).isEqualTo(4);
+        assertThat(page.totalPages()).isEqualTo(2);
+        StoredDeal first = page.items().get(0);
+        assertThat(first.deal().properties()).containsEntry("note", null).containsEntry("amount", "500");
+        assertThat(first.extractedAt()).isEqualTo(NOW);
+
+        var amounts = deals.amounts(scan.id(), new DealQuery(1, 1, "closedwon", null, null, null));
+        assertThat(amounts.total()).isEqualByComparingTo("6000");
+        assertThat(amounts.average()).isEqualByComparingTo("2000.00");
+        assertThat(amounts.min()).isEqualByComparingTo("500");
+        assertThat(amounts.max()).isEqualByComparingTo("5000");
+
+        ResultsSummary summary = deals.summarize(scan.id());
+        assertThat(summary.totalDeals()).isEqualTo(6);
+        assertThat(summary.stages()).containsEntry("closedwon", 4L).containsEntry("closedlost", 1L);
+        assertThat(summary.pipelines()).containsEntry("default", 6L);
+    }
+
+    @Test
+    void delete_removes_the_scan_and_counts_its_deals() {
+        Scan scan = running(tenant(), 2);
+        deals.append(scan.id(), "w1", new DealBatch(List.of(deal("1", "1", "a", null), deal("2", "2", "a", null)), 0, "c"),
+                SourceStats.NONE, NOW);
+
+        assertThat(scans.delete(scan.id())).contains(2L);
+        assertThat(scans.find(scan.id())).isEmpty();
+        assertThat(scans.delete(scan.id())).isEmpty();
+    }
+
+    @Test
+    void statistics_count_scans_by_status() {
+        Scan failed = running(tenant(), 1);
+        scans.compareAndSet(ScanStatus.RUNNING, failed.fail(new ScanError("x", "y", null), NOW), "w1");
+
+        var stats = scans.statistics();
+
+        assertThat(stats.totalScans()).isGreaterThanOrEqualTo(1);
+        assertThat(stats.failedScans()).isGreaterThanOrEqualTo(1);
+        assertThat(stats.lastScanAt()).isNotNull();
+    }
+
+    @Test
+    void api_keys_are_found_by_hash_with_permissions_and_scope() {
+        var keys = new io.dealsetl.domain.access.ApiKeys(new PostgresApiKeyRepository(jdbi), Clock.systemUTC());
+        var issued = keys.create("ci", Set.of(io.dealsetl.domain.access.Permission.DEALS_READ),
+                io.dealsetl.domain.access.TenantScope.of(Set.of("acme", "globex")));
+
+        var found = keys.authenticate(issued.plainText()).orElseThrow();
+        assertThat(found.permissions()).containsExactly(io.dealsetl.domain.access.Permission.DEALS_READ);
+        assertThat(found.scope().tenants()).containsExactlyInAnyOrder("acme", "globex");
+        String hashes = jdbi.withHandle(h -> h.createQuery("SELECT string_agg(key_hash || name, ',') FROM api_keys")
+                .mapTo(String.class).one());
+        assertThat(hashes).doesNotContain(issued.plainText());
+    }
+
+    List<String> ids(Scan scan, DealQuery query) {
+        return deals.find(scan.id(), query).items().stream().map(d -> d.deal().id()).toList();
+    }
+}
