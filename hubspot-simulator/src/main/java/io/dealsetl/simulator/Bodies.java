@@ -84,6 +84,10 @@ final class Bodies {
             meta.put("readOnlyValue", name.equals("hs_object_id") || name.equals("hs_lastmodifieddate"));
             p.put("formField", false);
             p.put("dataSensitivity", "non_sensitive");
+            if (name.equals("amount")) {
+                p.put("showCurrencySymbol", true);
+                p.put("numberDisplayHint", "currency");
+            }
         }
         return body;
     }

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
 public final class HubSpotSimulator implements AutoCloseable {
     public static final String DEFAULT_TOKEN = "pat-na1-11111111-2222-4333-8444-555555555555";
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HubSpotSimulator.class);
     private static final Pattern OBJECTS = Pattern.compile("/crm/v3/objects/(deals|deal|0-3)(/search|/batch/read)?/?");
 
     private final SimulatorConfig config;
@@ -92,7 +93,14 @@ public final class HubSpotSimulator implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        // the exchange must stay open for the catch blocks below: they still answer on it
         try (exchange) {
+            serve(exchange);
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try {
             stats.requests.incrementAndGet();
             exchange.getResponseHeaders().set("X-HubSpot-Correlation-Id", UUID.randomUUID().toString());
             String uri = exchange.getRequestURI().toString();
@@ -130,6 +138,11 @@ public final class HubSpotSimulator implements AutoCloseable {
             route(exchange, path, objects);
         } catch (BadRequest e) {
             sendJson(exchange, 400, Bodies.validation(e.getMessage()));
+        } catch (RuntimeException | IOException | Error e) {
+            if (!"simulated connection reset".equals(e.getMessage())) {
+                log.error("simulator failed on {}", exchange.getRequestURI(), e);
+            }
+            throw e;
         }
     }
 

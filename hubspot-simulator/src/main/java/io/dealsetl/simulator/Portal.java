@@ -26,7 +26,7 @@ public final class Portal {
     static final String[] DEFAULT_STAGES = {"appointmentscheduled", "qualifiedtobuy", "presentationscheduled",
             "decisionmakerboughtin", "contractsent", "closedwon", "closedlost"};
     static final String[] RENEWAL_STAGES = {"1038193692", "1038553758", "1038553759"};
-    static final List<String> STANDARD_PROPERTIES = List.of("dealname", "amount", "dealstage", "pipeline",
+    static final List<String> STANDARD_PROPERTIES = List.of("amount", "dealname", "dealstage", "pipeline",
             "closedate", "createdate", "hs_lastmodifieddate", "hs_object_id", "hubspot_owner_id", "dealtype",
             "description", "contract_start_date", "renewal_date");
 

@@ -1,0 +1,239 @@
+package io.dealsetl.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulator against what shared/reference/hubspot records: each answer must have every key (with the
+ * same JSON type) that the reference example of that answer has.
+ */
+class SimulatorFidelityTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path EXAMPLES = Path.of("../../shared/reference/hubspot/examples");
+    static final OkHttpClient HTTP = new OkHttpClient();
+    static HubSpotSimulator sim;
+
+    @BeforeAll
+    static void start() {
+        sim = HubSpotSimulator.start(SimulatorConfig.builder().deals(450).seed(2).archivedDeals(20)
+                .generalLimit(0, Duration.ofSeconds(10)).searchLimitPerSecond(0).build());
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    record Reply(int status, JsonNode body, java.net.http.HttpHeaders headers) {
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    static final java.net.http.HttpClient JDK_HTTP = java.net.http.HttpClient.newHttpClient();
+
+    static Reply call(String method, String path, String body, String token) throws IOException {
+        java.net.http.HttpRequest.Builder r = java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.baseUrl() + path));
+        if (token != null) r.header("Authorization", "Bearer " + token);
+        r.method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) r.header("Content-Type", "application/json");
+        try {
+            java.net.http.HttpResponse<String> response = JDK_HTTP.send(r.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            JsonNode node;
+            try {
+                node = JSON.readTree(response.body());
+            } catch (IOException notJson) {
+                node = JSON.missingNode();
+            }
+            return new Reply(response.statusCode(), node, response.headers());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    static Reply get(String path) throws IOException {
+        return call("GET", path, null, HubSpotSimulator.DEFAULT_TOKEN);
+    }
+
+    static Reply search(String body) throws IOException {
+        return call("POST", "/crm/v3/objects/deals/search", body, HubSpotSimulator.DEFAULT_TOKEN);
+    }
+
+    static JsonNode example(String file) throws IOException {
+        return JSON.readTree(Files.readString(EXAMPLES.resolve(file)));
+    }
+
+    /** Every key of the example exists in the actual answer with the same JSON type (arrays: first element). */
+    static void assertShape(JsonNode expected, JsonNode actual, String where) {
+        if (expected.isObject()) {
+            assertThat(actual.isObject()).as(where + " is an object").isTrue();
+            Iterator<String> names = expected.fieldNames();
+            while (names.hasNext()) {
+                String name = names.next();
+                if (where.endsWith(".properties")) continue; // property sets differ by request
+                assertThat(actual.has(name)).as(where + "." + name + " present").isTrue();
+                assertShape(expected.get(name), actual.get(name), where + "." + name);
+            }
+        } else if (expected.isArray()) {
+            assertThat(actual.isArray()).as(where + " is an array").isTrue();
+            if (expected.size() > 0 && actual.size() > 0) assertShape(expected.get(0), actual.get(0), where + "[0]");
+        } else if (!expected.isNull()) {
+            assertThat(actual.getNodeType()).as(where + " type").isEqualTo(expected.getNodeType());
+        }
+    }
+
+    @Test
+    void list_pages_have_the_reference_shape_and_walk_every_deal_once() throws IOException {
+        Reply first = get("/crm/v3/objects/deals?limit=2&properties=dealname,amount");
+        JsonNode withoutAssociations = example("get-deals-list-page.json").deepCopy();
+        withoutAssociations.get("results").forEach(r -> ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove("associations"));
+        assertShape(withoutAssociations, first.body(), "list");
+        assertThat(first.header("X-HubSpot-RateLimit-Max")).isNotNull();
+
+        Set<String> seen = new HashSet<>();
+        String after = null;
+        int pages = 0;
+        do {
+            Reply page = get("/crm/v3/objects/deals?limit=100&properties=dealname&properties=amount"
+                    + (after == null ? "" : "&after=" + after));
+            page.body().path("results").forEach(r -> assertThat(seen.add(r.path("id").asText())).isTrue());
+            after = page.body().path("paging").path("next").path("after").asText(null);
+            pages++;
+        } while (after != null);
+        assertThat(seen).hasSize(450);
+        assertThat(pages).isEqualTo(5);
+    }
+
+    @Test
+    void unset_requested_properties_are_null_and_unknown_ones_ignored() throws IOException {
+        JsonNode results = get("/crm/v3/objects/deals?limit=100&properties=amount,no_such_property").body().path("results");
+        List<JsonNode> nulls = new ArrayList<>();
+        results.forEach(r -> {
+            assertThat(r.path("properties").has("no_such_property")).isFalse();
+            assertThat(r.path("properties").has("hs_object_id")).isTrue();
+            if (r.path("properties").path("amount").isNull()) nulls.add(r);
+        });
+        assertThat(nulls).isNotEmpty();
+    }
+
+    @Test
+    void archived_true_lists_only_archived_deals() throws IOException {
+        JsonNode results = get("/crm/v3/objects/deals?limit=100&archived=true").body().path("results");
+        assertThat(results).hasSize(20);
+        results.forEach(r -> {
+            assertThat(r.path("archived").asBoolean()).isTrue();
+            assertThat(r.path("archivedAt").asText()).isNotEmpty();
+        });
+    }
+
+    @Test
+    void search_has_the_reference_shape_offsets_and_the_10000_cap() throws IOException {
+        Reply page = search(Files.readString(EXAMPLES.resolve("search-deals-request.json")).replace("1745971200000", "0")
+                .replace("1746576000000", "9999999999999"));
+        assertShape(example("search-deals-response-page.json"), page.body(), "search");
+        assertThat(page.body().path("total").asInt()).isEqualTo(450);
+        assertThat(page.body().path("paging").path("next").path("after").asText()).isEqualTo("2");
+        assertThat(page.header("X-HubSpot-RateLimit-Max")).as("search answers carry no rate-limit headers").isNull();
+
+        Reply beyond = search("{\"limit\": 100, \"after\": \"9950\"}");
+        assertThat(beyond.status()).isEqualTo(400);
+        assertThat(beyond.body().path("category").asText()).isEqualTo("VALIDATION_ERROR");
+        assertThat(search("{\"limit\": 201}").status()).isEqualTo(400);
+        String sevenFilters = "{\"filterGroups\": [{\"filters\": [" + String.join(",", java.util.Collections.nCopies(7,
+                "{\"propertyName\": \"amount\", \"operator\": \"HAS_PROPERTY\"}")) + "]}]}";
+        assertThat(search(sevenFilters).status()).isEqualTo(400);
+    }
+
+    @Test
+    void batch_read_answers_207_for_missing_ids_and_400_past_100_inputs() throws IOException {
+        String id = sim.portal().deals().get(0).id();
+        Reply partial = call("POST", "/crm/v3/objects/deals/batch/read",
+                "{\"properties\": [\"dealname\"], \"inputs\": [{\"id\": \"" + id + "\"}, {\"id\": \"99999999999\"}]}",
+                HubSpotSimulator.DEFAULT_TOKEN);
+        assertThat(partial.status()).isEqualTo(207);
+        assertShape(example("batch-read-deals-response-207.json"), partial.body(), "batch207");
+
+        StringBuilder many = new StringBuilder("{\"inputs\": [");
+        for (int i = 0; i < 101; i++) many.append(i == 0 ? "" : ",").append("{\"id\": \"").append(i).append("\"}");
+        assertThat(call("POST", "/crm/v3/objects/deals/batch/read", many + "]}", HubSpotSimulator.DEFAULT_TOKEN).status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void properties_and_pipelines_have_the_reference_shapes() throws IOException {
+        assertShape(example("get-properties-deals-excerpt.json"), get("/crm/v3/properties/deals").body(), "properties");
+        assertShape(example("get-pipelines-deals.json"), get("/crm/v3/pipelines/deals").body(), "pipelines");
+    }
+
+    @Test
+    void auth_errors_match_the_observed_bodies_and_headers() throws IOException {
+        Reply missing = call("GET", "/crm/v3/objects/deals", null, null);
+        assertThat(missing.status()).isEqualTo(401);
+        assertShape(example("error-401-invalid-authentication.observed.json"), missing.body(), "401");
+        assertThat(missing.header("x-hubspot-auth-failure")).isEqualTo("401 Unauthorized");
+    }
+
+    @Test
+    void a_too_long_url_is_414() throws IOException {
+        assertThat(get("/crm/v3/objects/deals?properties=" + "p".repeat(9000)).status()).isEqualTo(414);
+    }
+
+    @Test
+    void the_general_limit_answers_the_ten_secondly_body_and_recovers() throws Exception {
+        try (HubSpotSimulator limited = HubSpotSimulator.start(SimulatorConfig.builder().deals(10)
+                .generalLimit(3, Duration.ofMillis(500)).retryAfterOn429(true).build())) {
+            Request r = new Request.Builder().url(limited.baseUrl() + "/crm/v3/objects/deals")
+                    .header("Authorization", "Bearer " + HubSpotSimulator.DEFAULT_TOKEN).build();
+            int[] codes = new int[4];
+            JsonNode refused = null;
+            String retryAfter = null;
+            for (int i = 0; i < 4; i++) {
+                try (Response response = HTTP.newCall(r).execute()) {
+                    codes[i] = response.code();
+                    if (response.code() == 429) {
+                        refused = JSON.readTree(response.body().string());
+                        retryAfter = response.header("Retry-After");
+                    }
+                }
+            }
+            assertThat(codes).containsExactly(200, 200, 200, 429);
+            assertShape(example("error-429-ten-secondly.observed.json"), refused, "429");
+            assertThat(retryAfter).isEqualTo("1");
+            Thread.sleep(600);
+            try (Response response = HTTP.newCall(r).execute()) {
+                assertThat(response.code()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void mutations_show_up_with_a_later_modification_time() {
+        SimDeal before = sim.portal().deals().get(5);
+        SimDeal after = sim.portal().update(before.id(), java.util.Map.of("dealname", "changed"));
+
+        assertThat(after.properties().get("dealname")).isEqualTo("changed");
+        assertThat(after.updatedAt()).isAfter(before.updatedAt());
+    }
+}
