@@ -80,6 +80,11 @@ public final class ScanRunner {
                         done.id(), done.progress().processedItems(), done.sourceStats().requests());
             }
         } catch (ExtractionFailure failure) {
+            if (stop.getAsBoolean()) {
+                // shutting down interrupted the source: the scan stays running and resumes elsewhere
+                log.log(Level.INFO, "scan {0} interrupted by shutdown; it will resume", scan.id());
+                return;
+            }
             log.log(Level.WARNING, "scan {0} failed: {1}", scan.id(), failure.getMessage());
             fail(scan, workerId, failure.error());
         } catch (StorageUnavailableException e) {

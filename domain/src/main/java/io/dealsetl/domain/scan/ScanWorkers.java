@@ -85,9 +85,12 @@ public final class ScanWorkers implements AutoCloseable {
         wakeUps.release(threads);
         pool.shutdown();
         try {
-            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
-                log.log(Level.WARNING, "workers still busy after 30 s; their leases will expire");
+            // a run stops after its current batch; one stuck waiting on HubSpot is interrupted after the grace
+            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
                 pool.shutdownNow();
+                if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                    log.log(Level.WARNING, "workers still busy after shutdown; their leases will expire");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
