@@ -33,12 +33,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     public static EmbeddedDatabase start(Path dataDir) {
         try {
+            return start(dataDir, freePort());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port for embedded PostgreSQL", e);
+        }
+    }
+
+    /** As {@link #start(Path)}, on a chosen port (so clients can reconnect after a restart). */
+    public static EmbeddedDatabase start(Path dataDir, int port) {
+        try {
             Files.createDirectories(dataDir);
             stopOrphanedServer(dataDir);
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
-                    .setPort(freePort())
+                    .setPort(port)
                     // this is the service's real data: keep PostgreSQL's crash safety (zonky turns fsync off)
                     .setServerConfig("fsync", "on")
                     .setPGStartupWait(Duration.ofSeconds(60))
@@ -48,6 +57,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDir, e);
         }
+    }
+
+    public int port() {
+        return postgres.getPort();
     }
 
     public DatabaseSettings settings() {
