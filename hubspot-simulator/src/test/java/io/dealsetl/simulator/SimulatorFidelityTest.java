@@ -23,12 +23,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The simulator against what shared/reference/hubspot records: each answer must have every key (with the
+ * The simulator against what HubSpot's reference examples (src/test/resources/reference-examples) record: each answer must have every key (with the
  * same JSON type) that the reference example of that answer has.
  */
 class SimulatorFidelityTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Path EXAMPLES = Path.of("../../shared/reference/hubspot/examples");
+    static final Path EXAMPLES = Path.of("src/test/resources/reference-examples");
     static final OkHttpClient HTTP = new OkHttpClient();
     static HubSpotSimulator sim;
 
