@@ -13,7 +13,22 @@ import com.fasterxml.jackson.core.JsonProcessingException;
  * @param drainAfterId changes: drain continues after this hs_object_id
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record Checkpoint(String phase, String after, Long lowerMs, Long drainMs, String drainAfterId) {
+record Checkpoint(String phase, String after, Long lowerMs, Long drainMs, String drainAfterId,
+                  java.util.List<Walk> walks) {
+
+    /**
+     * One id range of a partitioned list walk.
+     *
+     * @param after next cursor to fetch (the seed until the first page)
+     * @param last  highest id the walk covers, or null for the last (open-ended) walk
+     */
+    record Walk(String after, Long last, boolean done) {
+    }
+
+    Checkpoint(String phase, String after, Long lowerMs, Long drainMs, String drainAfterId) {
+        this(phase, after, lowerMs, drainMs, drainAfterId, null);
+    }
+
     static final String ACTIVE = "ACTIVE";
     static final String CHANGES = "CHANGES";
     static final String ARCHIVED = "ARCHIVED";

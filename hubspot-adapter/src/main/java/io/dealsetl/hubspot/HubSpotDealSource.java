@@ -29,18 +29,20 @@ public final class HubSpotDealSource implements DealSource {
             "createdate", "hs_lastmodifieddate", "hs_object_id", "hubspot_owner_id", "dealtype");
 
     private final HubSpotClient client;
+    private final HubSpotSettings settings;
     private final ExecutorService prefetch = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "hubspot-prefetch");
         t.setDaemon(true);
         return t;
     });
 
-    private HubSpotDealSource(HubSpotClient client) {
+    private HubSpotDealSource(HubSpotClient client, HubSpotSettings settings) {
         this.client = client;
+        this.settings = settings;
     }
 
     public static HubSpotDealSource create(HubSpotSettings settings) {
-        return new HubSpotDealSource(new HubSpotClient(settings));
+        return new HubSpotDealSource(new HubSpotClient(settings), settings);
     }
 
     @Override
@@ -57,7 +59,7 @@ public final class HubSpotDealSource implements DealSource {
         List<String> properties = properties(token, request, cost);
         DealMapper mapper = new DealMapper(pipelines);
         Extraction extraction = new Extraction(client, token, request, properties, mapper, cost);
-        if (request.modifiedSince() == null) return new ListStream(extraction, from, prefetch);
+        if (request.modifiedSince() == null) return new ListStream(extraction, from, prefetch, settings.listWalks());
         return new ChangesStream(extraction, from);
     }
 

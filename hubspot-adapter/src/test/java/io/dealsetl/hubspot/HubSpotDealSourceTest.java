@@ -207,6 +207,49 @@ class HubSpotDealSourceTest {
     }
 
     @Test
+    void a_full_scan_walks_id_ranges_in_parallel_and_still_returns_each_deal_once() {
+        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(5_000).latency(java.time.Duration.ofMillis(30)).build())) {
+            Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(SOME_PROPERTIES, null), null));
+
+            assertThat(got.ids()).hasSize(5_000).doesNotHaveDuplicates();
+            assertThat(sim.stats().maxConcurrentRequests()).as("list pages fetched concurrently").isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void opaque_cursors_are_walked_in_one_sequence_without_guessing() {
+        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(1_200).opaqueCursors(true).build())) {
+            Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(SOME_PROPERTIES, null), null));
+
+            assertThat(got.ids()).hasSize(1_200).doesNotHaveDuplicates();
+            assertThat(got.checkpoints()).allSatisfy(c -> assertThat(c).doesNotContain("walks"));
+        }
+    }
+
+    @Test
+    void a_partitioned_scan_resumed_mid_way_delivers_every_remaining_deal() {
+        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(3_000).build())) {
+            HubSpotDealSource source = source(sim);
+            ExtractionRequest request = new ExtractionRequest(SOME_PROPERTIES, null);
+            Set<String> seen = new java.util.HashSet<>();
+            String checkpoint;
+            try (DealStream stream = source.open(TOKEN, request, null)) {
+                DealBatch b = null;
+                for (int i = 0; i < 9; i++) {
+                    b = stream.next().orElseThrow();
+                    b.deals().forEach(d -> seen.add(d.id()));
+                }
+                checkpoint = b.checkpoint();
+            }
+            assertThat(checkpoint).contains("walks");
+
+            drain(source.open(TOKEN, request, checkpoint)).deals().keySet().forEach(seen::add);
+
+            assertThat(seen).containsExactlyInAnyOrderElementsOf(sim.portal().deals().stream().map(SimDeal::id).toList());
+        }
+    }
+
+    @Test
     void html_502_every_20_requests_loses_and_doubles_nothing() {
         try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(3_000)
                 .faults(Faults.NONE.withHtml502Every(20).withServerErrorEvery(37)).build())) {

@@ -94,8 +94,12 @@ public final class HubSpotSimulator implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         // the exchange must stay open for the catch blocks below: they still answer on it
+        int now = stats.inFlight.incrementAndGet();
+        stats.maxInFlight.accumulateAndGet(now, Math::max);
         try (exchange) {
             serve(exchange);
+        } finally {
+            stats.inFlight.decrementAndGet();
         }
     }
 

@@ -38,8 +38,11 @@ final class Listing {
         String rawAfter = first(query, "after");
         if (rawAfter != null && !rawAfter.isEmpty()) {
             try {
+                if (config.opaqueCursors()) {
+                    rawAfter = new String(java.util.Base64.getUrlDecoder().decode(rawAfter), java.nio.charset.StandardCharsets.UTF_8);
+                }
                 after = Long.parseLong(rawAfter);
-            } catch (NumberFormatException e) {
+            } catch (IllegalArgumentException e) {
                 throw new HubSpotSimulator.BadRequest("Invalid value for after: " + rawAfter);
             }
         }
@@ -55,6 +58,9 @@ final class Listing {
         }
         if (it.hasNext()) {
             String next = Long.toString(it.next().id());
+            if (config.opaqueCursors()) {
+                next = java.util.Base64.getUrlEncoder().encodeToString(next.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             ObjectNode nextNode = body.putObject("paging").putObject("next");
             nextNode.put("after", next);
             nextNode.put("link", baseUrl + "/crm/v3/objects/deals?limit=" + limit + "&after=" + next);

@@ -21,6 +21,10 @@ public final class Main {
                 b.retryAfterOn429(true);
                 continue;
             }
+            if (arg.equals("--opaque-cursors")) {
+                b.opaqueCursors(true);
+                continue;
+            }
             if (i + 1 >= args.length) usage("missing value for " + arg);
             String v = args[++i];
             switch (arg) {

@@ -15,7 +15,8 @@ import java.util.Set;
 public record SimulatorConfig(int port, int deals, long seed, Duration latency, Map<String, Set<String>> tokens,
                               int generalLimit, Duration generalWindow, int searchLimitPerSecond,
                               boolean retryAfterOn429, boolean nullForUnsetProperties, int customProperties,
-                              int archivedDeals, int sharedTimestampDeals, Faults faults, int maxUrlLength) {
+                              int archivedDeals, int sharedTimestampDeals, Faults faults, int maxUrlLength,
+                              boolean opaqueCursors) {
 
     public static final String DEALS_READ = "crm.objects.deals.read";
 
@@ -41,6 +42,7 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
         private int sharedTimestampDeals;
         private Faults faults = Faults.NONE;
         private int maxUrlLength = 8192;
+        private boolean opaqueCursors;
 
         public Builder port(int port) { this.port = port; return this; }
         public Builder deals(int count) { this.deals = count; return this; }
@@ -60,6 +62,8 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
         public Builder sharedTimestampDeals(int n) { this.sharedTimestampDeals = n; return this; }
         public Builder faults(Faults faults) { this.faults = faults; return this; }
         public Builder maxUrlLength(int chars) { this.maxUrlLength = chars; return this; }
+        /** List cursors as opaque strings (as the spec's example shows) instead of the next record id. */
+        public Builder opaqueCursors(boolean opaque) { this.opaqueCursors = opaque; return this; }
 
         public SimulatorConfig build() {
             Map<String, Set<String>> tokens = new LinkedHashMap<>();
@@ -67,7 +71,7 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
             tokens.putAll(extraTokens);
             return new SimulatorConfig(port, deals, seed, latency, Map.copyOf(tokens), generalLimit, generalWindow,
                     searchLimitPerSecond, retryAfterOn429, nullForUnsetProperties, customProperties, archivedDeals,
-                    sharedTimestampDeals, faults, maxUrlLength);
+                    sharedTimestampDeals, faults, maxUrlLength, opaqueCursors);
         }
     }
 }

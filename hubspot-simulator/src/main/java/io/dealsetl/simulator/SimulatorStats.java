@@ -10,6 +10,8 @@ public final class SimulatorStats {
     final AtomicLong batchReadRequests = new AtomicLong();
     final AtomicLong rateLimited = new AtomicLong();
     final AtomicLong faultsInjected = new AtomicLong();
+    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public long requests() { return requests.get(); }
     public long listRequests() { return listRequests.get(); }
@@ -17,4 +19,6 @@ public final class SimulatorStats {
     public long batchReadRequests() { return batchReadRequests.get(); }
     public long rateLimited() { return rateLimited.get(); }
     public long faultsInjected() { return faultsInjected.get(); }
+    /** The most requests the simulator was serving at the same moment. */
+    public int maxConcurrentRequests() { return maxInFlight.get(); }
 }
