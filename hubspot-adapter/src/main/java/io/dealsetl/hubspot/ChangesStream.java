@@ -32,10 +32,14 @@ final class ChangesStream implements DealStream {
     private String drainAfterId;
     private String after;
     private final Set<String> seenAtLower = new HashSet<>();
+    private final java.util.concurrent.ExecutorService prefetch;
+    /** The next search, already sent while the current page is being stored. */
+    private java.util.concurrent.CompletableFuture<JsonNode> ahead;
     private Long total;
 
-    ChangesStream(Extraction extraction, Checkpoint from) {
+    ChangesStream(Extraction extraction, Checkpoint from, java.util.concurrent.ExecutorService prefetch) {
         this.extraction = extraction;
+        this.prefetch = prefetch;
         this.sinceMs = extraction.request.modifiedSince().toEpochMilli();
         if (from == null) {
             phase = Checkpoint.CHANGES;
@@ -77,10 +81,37 @@ final class ChangesStream implements DealStream {
         }
     }
 
-    private Optional<DealBatch> windowPage() {
+    /** The search the current state calls for: the window from lowerMs, or the drain of one millisecond. */
+    private JsonNode searchNow() {
         List<ObjectNode> filters = extraction.pipelineFilter();
+        if (drainMs != null) {
+            filters.add(Extraction.filter("hs_lastmodifieddate", "EQ", Long.toString(drainMs)));
+            filters.add(Extraction.filter("hs_object_id", "GT", drainAfterId));
+            return search(filters, "hs_object_id");
+        }
         filters.add(Extraction.filter("hs_lastmodifieddate", "GTE", Long.toString(lowerMs)));
-        JsonNode answer = search(filters, "hs_lastmodifieddate");
+        return search(filters, "hs_lastmodifieddate");
+    }
+
+    private JsonNode nextAnswer() {
+        java.util.concurrent.CompletableFuture<JsonNode> sent = ahead;
+        ahead = null;
+        if (sent == null) return searchNow();
+        try {
+            return sent.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
+
+    /** Sends the next search now, so it travels while the current batch is stored. */
+    private void sendAhead() {
+        if (phase.equals(Checkpoint.CHANGES)) ahead = java.util.concurrent.CompletableFuture.supplyAsync(this::searchNow, prefetch);
+    }
+
+    private Optional<DealBatch> windowPage() {
+        JsonNode answer = nextAnswer();
         JsonNode results = answer.path("results");
         List<JsonNode> fresh = new ArrayList<>();
         long maxMs = lowerMs;
@@ -105,14 +136,12 @@ final class ChangesStream implements DealStream {
             if (modifiedMs(r) == lowerMs) seenAtLower.add(r.path("id").asText());
         }
         if (!full) finishChanges();
+        sendAhead();
         return Optional.of(batch(fresh, false));
     }
 
     private Optional<DealBatch> drainPage() {
-        List<ObjectNode> filters = extraction.pipelineFilter();
-        filters.add(Extraction.filter("hs_lastmodifieddate", "EQ", Long.toString(drainMs)));
-        filters.add(Extraction.filter("hs_object_id", "GT", drainAfterId));
-        JsonNode results = search(filters, "hs_object_id").path("results");
+        JsonNode results = nextAnswer().path("results");
         List<JsonNode> page = new ArrayList<>();
         String lastId = drainAfterId;
         for (JsonNode r : results) {
@@ -128,6 +157,7 @@ final class ChangesStream implements DealStream {
         } else {
             drainAfterId = lastId;
         }
+        sendAhead();
         return Optional.of(batch(page, false));
     }
 
@@ -182,5 +212,6 @@ final class ChangesStream implements DealStream {
 
     @Override
     public void close() {
+        if (ahead != null) ahead.cancel(true);
     }
 }

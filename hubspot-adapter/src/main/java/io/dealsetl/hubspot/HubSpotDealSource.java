@@ -60,7 +60,7 @@ public final class HubSpotDealSource implements DealSource {
         DealMapper mapper = new DealMapper(pipelines);
         Extraction extraction = new Extraction(client, token, request, properties, mapper, cost);
         if (request.modifiedSince() == null) return new ListStream(extraction, from, prefetch, settings.listWalks());
-        return new ChangesStream(extraction, from);
+        return new ChangesStream(extraction, from, prefetch);
     }
 
     private Pipelines pipelines(AccessToken token, HubSpotClient.Cost cost) {

@@ -5,7 +5,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar hubspot-simulator.jar --port 8719 --deals 5000 --seed 1 [--latency-ms N] [--rate-limit N]
- * [--search-rate-limit N] [--token T] [--custom-properties N] [--archived N] [--shared-timestamp N]
+ * [--search-rate-limit N] [--token T] [--custom-properties N] [--archived N] [--shared-timestamp N] [--changed N]
  * [--html502-every N] [--error-every N] [--reset-every N] [--retry-after]}
  */
 public final class Main {
@@ -38,6 +38,7 @@ public final class Main {
                 case "--custom-properties" -> b.customProperties(Integer.parseInt(v));
                 case "--archived" -> b.archivedDeals(Integer.parseInt(v));
                 case "--shared-timestamp" -> b.sharedTimestampDeals(Integer.parseInt(v));
+                case "--changed" -> b.changedDeals(Integer.parseInt(v));
                 case "--html502-every" -> faults = faults.withHtml502Every(Integer.parseInt(v));
                 case "--error-every" -> faults = faults.withServerErrorEvery(Integer.parseInt(v));
                 case "--reset-every" -> faults = faults.withResetEvery(Integer.parseInt(v));

@@ -50,11 +50,17 @@ public final class Portal {
         this.customProperties = config.customProperties();
         this.sharedTimestampDeals = config.sharedTimestampDeals();
         int total = config.deals() + config.archivedDeals();
+        int changedEvery = config.changedDeals() <= 0 ? 0 : Math.max(1, config.deals() / config.changedDeals());
+        int changed = 0;
+        long startedMs = System.currentTimeMillis();
         for (int i = 0; i < total; i++) {
             long id = FIRST_ID + i * 7L + new SplittableRandom(seed * 1_000_003L + i).nextInt(7);
             long created = BASE_CREATED + i * 60_000L + (i * 7919L) % 60_000;
             long modified = i < sharedTimestampDeals ? SHARED_MODIFIED
                     : created + new SplittableRandom(seed + i * 31L).nextLong(1, 90L * 86_400_000L);
+            if (changedEvery > 0 && i % changedEvery == 0 && changed < config.changedDeals()) {
+                modified = startedMs + changed++;
+            }
             if (i < config.deals()) {
                 Rec rec = new Rec(id, i, null, created, modified, 0);
                 active.put(id, rec);
@@ -64,6 +70,7 @@ public final class Portal {
             }
             nextId = id + 7;
         }
+        lastMutation = startedMs + changed;
     }
 
     /** Current non-archived deals in ascending id order. */

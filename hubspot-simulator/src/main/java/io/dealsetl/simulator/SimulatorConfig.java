@@ -16,7 +16,7 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
                               int generalLimit, Duration generalWindow, int searchLimitPerSecond,
                               boolean retryAfterOn429, boolean nullForUnsetProperties, int customProperties,
                               int archivedDeals, int sharedTimestampDeals, Faults faults, int maxUrlLength,
-                              boolean opaqueCursors) {
+                              boolean opaqueCursors, int changedDeals) {
 
     public static final String DEALS_READ = "crm.objects.deals.read";
 
@@ -43,6 +43,7 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
         private Faults faults = Faults.NONE;
         private int maxUrlLength = 8192;
         private boolean opaqueCursors;
+        private int changedDeals;
 
         public Builder port(int port) { this.port = port; return this; }
         public Builder deals(int count) { this.deals = count; return this; }
@@ -64,6 +65,8 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
         public Builder maxUrlLength(int chars) { this.maxUrlLength = chars; return this; }
         /** List cursors as opaque strings (as the spec's example shows) instead of the next record id. */
         public Builder opaqueCursors(boolean opaque) { this.opaqueCursors = opaque; return this; }
+        /** n deals, spread through the portal, were modified when the simulator started. */
+        public Builder changedDeals(int n) { this.changedDeals = n; return this; }
 
         public SimulatorConfig build() {
             Map<String, Set<String>> tokens = new LinkedHashMap<>();
@@ -71,7 +74,7 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
             tokens.putAll(extraTokens);
             return new SimulatorConfig(port, deals, seed, latency, Map.copyOf(tokens), generalLimit, generalWindow,
                     searchLimitPerSecond, retryAfterOn429, nullForUnsetProperties, customProperties, archivedDeals,
-                    sharedTimestampDeals, faults, maxUrlLength, opaqueCursors);
+                    sharedTimestampDeals, faults, maxUrlLength, opaqueCursors, changedDeals);
         }
     }
 }

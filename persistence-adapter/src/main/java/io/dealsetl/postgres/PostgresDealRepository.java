@@ -57,6 +57,15 @@ public final class PostgresDealRepository implements DealRepository {
             RETURNING (xmax = 0) AS inserted""";
 
     private final Jdbi jdbi;
+    /**
+     * Counts and amount statistics per (scan, filter), kept only for completed scans: their deals never
+     * change again, so every page of a result set need not re-aggregate the whole set.
+     */
+    private final Map<String, Aggregates> completedAggregates = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED_AGGREGATES = 10_000;
+
+    private record Aggregates(long count, AmountSummary amounts) {
+    }
 
     public PostgresDealRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -135,7 +144,7 @@ public final class PostgresDealRepository implements DealRepository {
     @Override
     public DealPage find(ScanId scan, DealQuery query) {
         return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> {
-            long total = filtered(h, "SELECT count(*) FROM deals", scan, query).mapTo(Long.class).one();
+            long total = aggregates(h, scan, query).count();
             List<StoredDeal> items = filtered(h, "SELECT * FROM deals", scan, query)
                     .define("order", orderBy(query.sortBy(), query.sortOrder()))
                     .bind("limit", query.limit()).bind("offset", query.offset())
@@ -146,9 +155,24 @@ public final class PostgresDealRepository implements DealRepository {
 
     @Override
     public AmountSummary amounts(ScanId scan, DealQuery query) {
-        return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> filtered(h,
-                "SELECT sum(amount) AS total, avg(amount) AS average, min(amount) AS low, max(amount) AS high FROM deals",
-                scan, query).map((rs, ctx) -> amountSummary(rs)).one()));
+        return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> aggregates(h, scan, query).amounts()));
+    }
+
+    /** Count and amounts of the deals matching the query's filters, from the cache for completed scans. */
+    private Aggregates aggregates(Handle h, ScanId scan, DealQuery query) {
+        String key = scan.value() + "|" + query.stage() + "|" + query.pipeline();
+        Aggregates cached = completedAggregates.get(key);
+        if (cached != null) return cached;
+        boolean completed = h.createQuery("SELECT status = 'completed' FROM scans WHERE id = :id")
+                .bind("id", scan.value()).mapTo(Boolean.class).findOne().orElse(false);
+        Aggregates fresh = filtered(h, "SELECT count(*) AS n, sum(amount) AS total, avg(amount) AS average,"
+                + " min(amount) AS low, max(amount) AS high FROM deals", scan, query)
+                .map((rs, ctx) -> new Aggregates(rs.getLong("n"), amountSummary(rs))).one();
+        if (completed) {
+            if (completedAggregates.size() >= MAX_CACHED_AGGREGATES) completedAggregates.clear();
+            completedAggregates.put(key, fresh);
+        }
+        return fresh;
     }
 
     @Override

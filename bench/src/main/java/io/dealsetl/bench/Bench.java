@@ -1,0 +1,323 @@
+package io.dealsetl.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the packaged simulator and service as separate processes and prints one line per figure
+ * ({@code name value unit}), also written as JSON. Run from the repository root after
+ * {@code mvn -q -pl bench -am package -DskipTests}: {@code java -jar bench/target/bench.jar [--quick]}.
+ */
+public final class Bench {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final String TOKEN = "pat-na1-11111111-2222-4333-8444-555555555555";
+    static final String KEY = "bench-key";
+    static final int RATE_LIMIT = 100;          // general requests per 10 s, the lowest HubSpot tier
+    static final int SEARCH_LIMIT = 5;          // search requests per second
+    static final int LIST_PAGE = 100;
+    static final int SEARCH_PAGE = 200;
+
+    private final boolean quick;
+    private final Path work;
+    private final ObjectNode report = JSON.createObjectNode();
+    private final ArrayNode figures = report.putArray("figures");
+
+    Bench(boolean quick, Path work) {
+        this.quick = quick;
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        Path work = Files.createTempDirectory("deals-bench");
+        Bench bench = new Bench(quick, work);
+        bench.machine();
+        bench.rateLimitedFullScans();
+        bench.ingestIncrementalAndResults();
+        Path out = Path.of("bench-results.json");
+        Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(bench.report));
+        System.out.println("# figures written to " + out.toAbsolutePath());
+    }
+
+    void figure(String name, double value, String unit) {
+        String shown = value == Math.rint(value) ? Long.toString((long) value) : String.format("%.2f", value);
+        System.out.println(name + " " + shown + " " + unit);
+        ObjectNode f = figures.addObject();
+        f.put("name", name);
+        f.put("value", value);
+        f.put("unit", unit);
+    }
+
+    void machine() {
+        ObjectNode m = report.putObject("machine");
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("java", System.getProperty("java.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        m.put("quick", quick);
+        System.out.println("# machine: " + m);
+    }
+
+    /** Full scans at HubSpot's lowest rate limits, at 0 and 200 ms latency, and the sequential walk they beat. */
+    void rateLimitedFullScans() throws Exception {
+        int deals = quick ? 20_000 : 100_000;
+        // list pages are the general budget's only use in a full scan; its two searches use the search budget
+        double ceiling = RATE_LIMIT / 10.0 * LIST_PAGE;
+        figure("full_scan_ceiling_deals_per_s", ceiling, "deals/s");
+        for (int latency : new int[] {0, 200}) {
+            int port = freePort();
+            try (Proc sim = Proc.simulator(work, port, "--deals", deals, "--seed", 1, "--latency-ms", latency,
+                    "--rate-limit", RATE_LIMIT, "--search-rate-limit", SEARCH_LIMIT);
+                 Proc app = Proc.app(work, "http://127.0.0.1:" + port, "full" + latency)) {
+                double rate = scan(app, "full", deals, Duration.ofMinutes(10));
+                figure("full_scan_" + latency + "ms_deals_per_s", rate, "deals/s");
+                figure("full_scan_" + latency + "ms_ratio_to_ceiling", rate / ceiling, "ratio");
+                if (latency == 200) {
+                    Thread.sleep(11_000); // let the simulator's rolling window empty before the baseline
+                    double sequential = sequentialWalk(port, quick ? 5_000 : 20_000);
+                    figure("sequential_after_walk_200ms_deals_per_s", sequential, "deals/s");
+                    figure("full_scan_200ms_speedup_vs_sequential", rate / sequential, "x");
+                }
+            }
+        }
+    }
+
+    /** Ingest at database speed in 256 MB, then an incremental scan and the results API on the stored deals. */
+    void ingestIncrementalAndResults() throws Exception {
+        int deals = quick ? 200_000 : 1_000_000;
+        int changed = 10_000;
+        int port = freePort();
+        Proc app;
+        try (Proc sim = Proc.simulator(work, port, "--deals", deals, "--seed", 2, "--rate-limit", 0,
+                "--search-rate-limit", 0)) {
+            app = Proc.app(work, "http://127.0.0.1:" + port, "big");
+            double rate = scan(app, "full", deals, Duration.ofMinutes(15));
+            figure("ingest_0ms_unlimited_deals_per_s", rate, "deals/s");
+            figure("scan_of_" + deals + "_deals_completed_with_xmx256m", 1, "bool");
+        }
+        try {
+            String fullScan = lastScan;
+            try (Proc sim = Proc.simulator(work, port, "--deals", deals, "--seed", 2, "--changed", changed,
+                    "--rate-limit", RATE_LIMIT, "--search-rate-limit", SEARCH_LIMIT)) {
+                long started = System.nanoTime();
+                String scanId = start(app, "incremental");
+                JsonNode done = await(app, scanId, Duration.ofMinutes(10));
+                double seconds = (System.nanoTime() - started) / 1e9;
+                long found = done.path("progress").path("processed_items").asLong();
+                figure("incremental_changed_deals_found", found, "deals");
+                figure("incremental_seconds", seconds, "s");
+                figure("incremental_deals_per_s", found / seconds, "deals/s");
+                figure("incremental_search_ceiling_deals_per_s", SEARCH_LIMIT * (double) SEARCH_PAGE, "deals/s");
+            }
+            results(app, fullScan, deals);
+        } finally {
+            app.close();
+        }
+    }
+
+    /** 16 clients read first, middle and last pages with each sort and filter; p95 latency per combination. */
+    void results(Proc app, String scanId, int deals) throws Exception {
+        List<String> queries = new ArrayList<>();
+        for (String sort : List.of("closedate", "amount", "createdate")) {
+            for (String filter : List.of("", "&filter_stage=closedwon", "&filter_pipeline=default")) {
+                String base = "/api/v1/scans/" + scanId + "/results?limit=100&sort_by=" + sort + filter;
+                long pages = get(app, base + "&page=1").path("pagination").path("total_pages").asLong();
+                for (long page : new long[] {1, Math.max(1, pages / 2), Math.max(1, pages)}) {
+                    queries.add(base + "&page=" + page);
+                }
+            }
+        }
+        int rounds = quick ? 3 : 5;
+        List<Long> all = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        List<Future<?>> work = new ArrayList<>();
+        for (int c = 0; c < 16; c++) {
+            int client = c;
+            work.add(clients.submit(() -> {
+                for (int r = 0; r < rounds; r++) {
+                    for (int q = 0; q < queries.size(); q++) {
+                        String query = queries.get((q + client * 3) % queries.size());
+                        long t = System.nanoTime();
+                        get(app, query);
+                        all.add((System.nanoTime() - t) / 1_000_000);
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : work) f.get();
+        clients.shutdown();
+        List<Long> sorted = new ArrayList<>(all);
+        Collections.sort(sorted);
+        figure("results_requests", sorted.size(), "requests");
+        figure("results_p50_ms_at_" + deals + "_deals_16_clients", sorted.get(sorted.size() / 2), "ms");
+        figure("results_p95_ms_at_" + deals + "_deals_16_clients", sorted.get((int) (sorted.size() * 0.95)), "ms");
+        figure("results_max_ms", sorted.get(sorted.size() - 1), "ms");
+    }
+
+    private String lastScan;
+
+    /** Starts a scan and returns deals per second from the 202 to the completed status. */
+    double scan(Proc app, String type, int expected, Duration timeout) throws Exception {
+        long started = System.nanoTime();
+        String scanId = start(app, type);
+        JsonNode done = await(app, scanId, timeout);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long processed = done.path("progress").path("processed_items").asLong();
+        if (processed != expected) throw new IllegalStateException("scan stored " + processed + " of " + expected);
+        System.out.println("# " + type + " scan: " + processed + " deals in " + String.format("%.1f", seconds)
+                + " s, " + done.path("hubspot"));
+        lastScan = scanId;
+        return processed / seconds;
+    }
+
+    String start(Proc app, String type) throws Exception {
+        String body = "{\"tenant_id\": \"bench\", \"scan_type\": \"" + type + "\", \"config\": {\"hubspot_access_token\": \""
+                + TOKEN + "\", \"properties\": [\"dealname\", \"amount\", \"dealstage\", \"pipeline\", \"closedate\"]}}";
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(app.url + "/api/v1/scans/start"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 202) throw new IllegalStateException("start: " + r.statusCode() + " " + r.body());
+        return JSON.readTree(r.body()).path("scan_id").asText();
+    }
+
+    JsonNode await(Proc app, String scanId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode status = get(app, "/api/v1/scans/" + scanId);
+            String s = status.path("status").asText();
+            if (s.equals("completed")) return status;
+            if (s.equals("failed") || s.equals("cancelled")) throw new IllegalStateException("scan " + s + ": " + status);
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("scan did not finish in " + timeout);
+    }
+
+    static JsonNode get(Proc app, String path) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(app.url + path))
+                    .header("Authorization", "Bearer " + KEY).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(r.body());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The way HubSpot's official clients page: one request at a time, following after, waiting out 429s. */
+    static double sequentialWalk(int port, int deals) throws Exception {
+        long started = System.nanoTime();
+        int seen = 0;
+        String after = null;
+        while (seen < deals) {
+            String url = "http://127.0.0.1:" + port + "/crm/v3/objects/deals?limit=100" + (after == null ? "" : "&after=" + after);
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 429) {
+                Thread.sleep(1_000);
+                continue;
+            }
+            JsonNode page = JSON.readTree(r.body());
+            seen += page.path("results").size();
+            after = page.path("paging").path("next").path("after").asText(null);
+            if (after == null) break;
+        }
+        return seen / ((System.nanoTime() - started) / 1e9);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A jar run as a child process, stopped with SIGTERM. */
+    static final class Proc implements AutoCloseable {
+        final Process process;
+        final String url;
+
+        Proc(Process process, String url) {
+            this.process = process;
+            this.url = url;
+        }
+
+        static Proc simulator(Path work, int port, Object... args) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx3g", "-jar", jar("bench.sim.jar",
+                    "hubspot-simulator/target/hubspot-simulator.jar"), "--port", Integer.toString(port)));
+            for (Object a : args) cmd.add(a.toString());
+            Proc p = new Proc(new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(work.resolve("simulator-" + port + ".log").toFile()).start(), "http://127.0.0.1:" + port);
+            p.awaitReady("/crm/v3/pipelines/deals", "Bearer " + TOKEN);
+            return p;
+        }
+
+        static Proc app(Path work, String hubspot, String name) throws Exception {
+            int port = freePort();
+            ProcessBuilder b = new ProcessBuilder(java(), "-Xmx256m", "-jar",
+                    jar("bench.app.jar", "app/target/hubspot-deals-etl.jar"))
+                    .redirectErrorStream(true).redirectOutput(work.resolve("app-" + name + ".log").toFile());
+            Map<String, String> env = b.environment();
+            env.put("PORT", Integer.toString(port));
+            env.put("DATA_DIR", work.resolve("data-" + name).toString());
+            env.put("HUBSPOT_BASE_URL", hubspot);
+            env.put("ETL_API_KEY", KEY);
+            env.put("SCAN_POLL_MILLIS", "100");
+            Proc p = new Proc(b.start(), "http://127.0.0.1:" + port);
+            p.awaitReady("/health", null);
+            return p;
+        }
+
+        void awaitReady(String path, String auth) throws Exception {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) throw new IllegalStateException(url + " exited at start");
+                try {
+                    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url + path));
+                    if (auth != null) r.header("Authorization", auth);
+                    if (HTTP.send(r.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
+                } catch (IOException notYet) {
+                    // still starting
+                }
+                Thread.sleep(200);
+            }
+            throw new IllegalStateException(url + " not ready");
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static String java() {
+            return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        }
+
+        private static String jar(String property, String fallback) {
+            return System.getProperty(property, fallback);
+        }
+    }
+}
