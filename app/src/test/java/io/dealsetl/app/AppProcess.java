@@ -57,6 +57,10 @@ final class AppProcess implements AutoCloseable {
         throw new AssertionError("app not healthy in 60 s:\n" + logText());
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL: no shutdown hook runs, leases are left to expire. */
     void kill9() {
         process.destroyForcibly();

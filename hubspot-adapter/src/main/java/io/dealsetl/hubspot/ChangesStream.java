@@ -96,13 +96,7 @@ final class ChangesStream implements DealStream {
     private JsonNode nextAnswer() {
         java.util.concurrent.CompletableFuture<JsonNode> sent = ahead;
         ahead = null;
-        if (sent == null) return searchNow();
-        try {
-            return sent.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw e;
-        }
+        return sent == null ? searchNow() : Extraction.await(sent);
     }
 
     /** Sends the next search now, so it travels while the current batch is stored. */

@@ -126,6 +126,16 @@ final class Extraction {
         return f;
     }
 
+    /** The page a prefetch fetched, with the failure it met rethrown as itself (not wrapped). */
+    static JsonNode await(java.util.concurrent.CompletableFuture<JsonNode> page) {
+        try {
+            return page.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
+
     SourceStats stats() {
         return new SourceStats(cost.requests.get(), cost.rateLimited.get(), cost.waitedMillis.get());
     }

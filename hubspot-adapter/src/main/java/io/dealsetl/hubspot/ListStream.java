@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +80,7 @@ final class ListStream implements DealStream {
         if (phase.equals(Checkpoint.ACTIVE) && walks != null) return Optional.of(partitionPage());
         boolean archived = phase.equals(Checkpoint.ARCHIVED);
         boolean firstPage = !archived && after == null && ahead == null;
-        JsonNode page = ahead != null ? join(ahead) : extraction.listPage(archived, after);
+        JsonNode page = ahead != null ? Extraction.await(ahead) : extraction.listPage(archived, after);
         ahead = null;
         String next = page.path("paging").path("next").path("after").asText(null);
         if (next != null && next.isEmpty()) next = null;
@@ -146,7 +145,7 @@ final class ListStream implements DealStream {
             endActivePhase(false);
             return new DealBatch(List.of(), 0, checkpoint());
         }
-        JsonNode page = join(walk.inFlight);
+        JsonNode page = Extraction.await(walk.inFlight);
         walk.inFlight = null;
         JsonNode results = page.path("results");
         List<Long> ids = ids(results);
@@ -255,15 +254,6 @@ final class ListStream implements DealStream {
             for (Walk w : walks) {
                 if (w.inFlight != null) w.inFlight.cancel(true);
             }
-        }
-    }
-
-    private static JsonNode join(CompletableFuture<JsonNode> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw e;
         }
     }
 }
