@@ -56,6 +56,11 @@ public final class PostgresDealRepository implements DealRepository {
                 properties = EXCLUDED.properties, extracted_at = EXCLUDED.extracted_at
             RETURNING (xmax = 0) AS inserted""";
 
+    private static final String PAGE_ROWS = """
+            SELECT d.* FROM unnest(:ids::text[]) WITH ORDINALITY AS p(hubspot_id, position)
+            JOIN deals d ON d.scan_id = :scan AND d.hubspot_id = p.hubspot_id
+            ORDER BY p.position""";
+
     private final Jdbi jdbi;
     /**
      * Counts and amount statistics per (scan, filter), kept only for completed scans: their deals never
@@ -145,9 +150,15 @@ public final class PostgresDealRepository implements DealRepository {
     public DealPage find(ScanId scan, DealQuery query) {
         return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> {
             long total = aggregates(h, scan, query).count();
-            List<StoredDeal> items = filtered(h, "SELECT * FROM deals", scan, query)
+            // deferred join: OFFSET walks the covering (scan_id, sort column, hubspot_id) index only, and
+            // just the page's rows are read from the table
+            List<String> ids = filtered(h, "SELECT hubspot_id FROM deals", scan, query)
                     .define("order", orderBy(query.sortBy(), query.sortOrder()))
                     .bind("limit", query.limit()).bind("offset", query.offset())
+                    .mapTo(String.class).list();
+            List<StoredDeal> items = ids.isEmpty() ? List.of() : h.createQuery(PAGE_ROWS)
+                    .bind("scan", scan.value())
+                    .bindArray("ids", String.class, ids)
                     .map(PostgresDealRepository::storedDeal).list();
             return new DealPage(query, items, total);
         }));
@@ -202,7 +213,7 @@ public final class PostgresDealRepository implements DealRepository {
         StringBuilder sql = new StringBuilder(select).append(" WHERE scan_id = :scan");
         if (query.stage() != null) sql.append(" AND dealstage = :stage");
         if (query.pipeline() != null) sql.append(" AND pipeline = :pipeline");
-        if (select.startsWith("SELECT *")) sql.append(" ORDER BY <order> LIMIT :limit OFFSET :offset");
+        if (select.startsWith("SELECT hubspot_id")) sql.append(" ORDER BY <order> LIMIT :limit OFFSET :offset");
         Query q = h.createQuery(sql.toString()).bind("scan", scan.value());
         if (query.stage() != null) q.bind("stage", query.stage());
         if (query.pipeline() != null) q.bind("pipeline", query.pipeline());
