@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the packaged simulator and service as separate processes and prints one line per figure
  * ({@code name value unit}), also written as JSON. Run from the repository root after
- * {@code mvn -q -pl bench -am package -DskipTests}: {@code java -jar bench/target/bench.jar [--quick]}.
+ * {@code mvn -q -pl bench -am package -DskipTests}: {@code java -jar bench/target/bench.jar [--quick] [--storage-only]}.
  */
 public final class Bench {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -49,11 +49,15 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
+        boolean storageOnly = List.of(args).contains("--storage-only");
         Path work = Files.createTempDirectory("deals-bench");
         Bench bench = new Bench(quick, work);
         bench.machine();
-        bench.rateLimitedFullScans();
-        bench.ingestIncrementalAndResults();
+        bench.storage();
+        if (!storageOnly) {
+            bench.rateLimitedFullScans();
+            bench.ingestIncrementalAndResults();
+        }
         Path out = Path.of("bench-results.json");
         Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(bench.report));
         System.out.println("# figures written to " + out.toAbsolutePath());
@@ -75,6 +79,13 @@ public final class Bench {
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("quick", quick);
         System.out.println("# machine: " + m);
+    }
+
+    /** What PostgreSQL ingests through the persistence adapter, batch by batch, with nothing else running. */
+    void storage() {
+        int deals = quick ? 100_000 : 500_000;
+        figure("ingest_db_only_batches_of_100_deals_per_s", StorageIngest.dealsPerSecond(deals, 100), "deals/s");
+        figure("ingest_db_only_batches_of_1000_deals_per_s", StorageIngest.dealsPerSecond(deals, 1000), "deals/s");
     }
 
     /** Full scans at HubSpot's lowest rate limits, at 0 and 200 ms latency, and the sequential walk they beat. */
@@ -146,7 +157,7 @@ public final class Bench {
                 }
             }
         }
-        int rounds = quick ? 3 : 5;
+        int rounds = 2; // 16 clients x 27 queries x 2: enough for a p95 within the harness's time budget
         List<Long> all = Collections.synchronizedList(new ArrayList<>());
         ExecutorService clients = Executors.newFixedThreadPool(16);
         List<Future<?>> work = new ArrayList<>();
