@@ -39,6 +39,12 @@ class InternalErrorTest {
         public Optional<ApiKey> findByHash(String keyHash) {
             return Optional.ofNullable(byHash.get(keyHash));
         }
+
+        @Override
+        public void replaceSeed(ApiKey seed) {
+            byHash.values().removeIf(k -> k.id().startsWith(ApiKeys.SEED_PREFIX));
+            save(seed);
+        }
     }
 
     @Test

@@ -38,6 +38,14 @@ public final class PostgresApiKeyRepository implements ApiKeyRepository {
     }
 
     @Override
+    public void replaceSeed(ApiKey seed) {
+        PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> h.createUpdate(
+                        "DELETE FROM api_keys WHERE id LIKE :prefix AND id <> :id")
+                .bind("prefix", io.dealsetl.domain.access.ApiKeys.SEED_PREFIX + "%").bind("id", seed.id()).execute()));
+        save(seed);
+    }
+
+    @Override
     public Optional<ApiKey> findByHash(String keyHash) {
         return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM api_keys WHERE key_hash = :hash")

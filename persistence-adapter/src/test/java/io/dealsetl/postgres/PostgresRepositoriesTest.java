@@ -315,6 +315,16 @@ class PostgresRepositoriesTest {
         assertThat(hashes).doesNotContain(issued.plainText());
     }
 
+    @Test
+    void a_new_seed_key_revokes_the_stored_previous_one() {
+        var keys = new io.dealsetl.domain.access.ApiKeys(new PostgresApiKeyRepository(jdbi), Clock.systemUTC());
+        keys.seed("old-configured-key");
+        keys.seed("new-configured-key");
+
+        assertThat(keys.authenticate("old-configured-key")).isEmpty();
+        assertThat(keys.authenticate("new-configured-key")).isPresent();
+    }
+
     List<String> ids(Scan scan, DealQuery query) {
         return deals.find(scan.id(), query).items().stream().map(d -> d.deal().id()).toList();
     }

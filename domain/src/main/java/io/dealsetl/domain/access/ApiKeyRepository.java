@@ -9,4 +9,7 @@ public interface ApiKeyRepository {
     void save(ApiKey key);
 
     Optional<ApiKey> findByHash(String keyHash);
+
+    /** Stores the configured seed key and removes any earlier one, so a rotated seed stops working. */
+    void replaceSeed(ApiKey seed);
 }

@@ -14,6 +14,9 @@ import java.util.Set;
 public final class ApiKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Ids of keys seeded from configuration start with this. */
+    public static final String SEED_PREFIX = "key_seed_";
+
     private final ApiKeyRepository keys;
     private final Clock clock;
 
@@ -42,13 +45,13 @@ public final class ApiKeys {
 
     /**
      * Stores a key chosen by the operator (the {@code ETL_API_KEY} setting) with every permission for
-     * every tenant. Seeding the same key again changes nothing.
+     * every tenant. Seeding the same key again changes nothing; seeding another revokes the previous one.
      */
     public ApiKey seed(String plainText) {
         String hash = hash(plainText);
-        ApiKey key = new ApiKey("key_seed_" + hash.substring(0, 8), "seeded from configuration", hash,
+        ApiKey key = new ApiKey(SEED_PREFIX + hash.substring(0, 8), "seeded from configuration", hash,
                 Set.of(Permission.values()), TenantScope.ALL, clock.instant());
-        keys.save(key);
+        keys.replaceSeed(key);
         return key;
     }
 

@@ -22,6 +22,12 @@ class ApiKeysTest {
         public Optional<ApiKey> findByHash(String keyHash) {
             return Optional.ofNullable(stored.get(keyHash));
         }
+
+        @Override
+        public void replaceSeed(ApiKey seed) {
+            stored.values().removeIf(k -> k.id().startsWith(ApiKeys.SEED_PREFIX));
+            save(seed);
+        }
     };
     final ApiKeys keys = new ApiKeys(repo, Clock.systemUTC());
 
@@ -44,6 +50,18 @@ class ApiKeysTest {
         ApiKey key = keys.authenticate("local-dev-key").orElseThrow();
         assertThat(key.permissions()).containsExactlyInAnyOrder(Permission.values());
         assertThat(key.scope().allows("anyone")).isTrue();
+    }
+
+    @Test
+    void seeding_a_new_key_revokes_the_previous_seed_but_not_issued_keys() {
+        keys.seed("first-seed");
+        ApiKeys.Issued issued = keys.create("ci", Set.of(Permission.SCANS_READ), TenantScope.ALL);
+
+        keys.seed("second-seed");
+
+        assertThat(keys.authenticate("first-seed")).isEmpty();
+        assertThat(keys.authenticate("second-seed")).isPresent();
+        assertThat(keys.authenticate(issued.plainText())).isPresent();
     }
 
     @Test
