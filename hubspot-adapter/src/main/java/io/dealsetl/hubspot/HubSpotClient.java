@@ -41,6 +41,12 @@ final class HubSpotClient {
     private final Map<String, RateBudget> general = new ConcurrentHashMap<>();
     private final Map<String, RateBudget> search = new ConcurrentHashMap<>();
     private final Map<String, CircuitBreaker<Object>> breakers = new ConcurrentHashMap<>();
+    private final RetryPolicy<Object> transientRetry;
+    /** 429s are waited out on the shared budget, not counted against the transient retries. */
+    private final RetryPolicy<Object> rateLimitRetry = RetryPolicy.builder()
+            .handle(RateLimited.class)
+            .withMaxRetries(50)
+            .build();
 
     /** Per-stream cost counters. */
     static final class Cost {
@@ -56,6 +62,14 @@ final class HubSpotClient {
                 .readTimeout(settings.readTimeout())
                 .callTimeout(settings.readTimeout().plus(settings.connectTimeout()))
                 .retryOnConnectionFailure(false) // retries are ours, counted and logged
+                .build();
+        this.transientRetry = RetryPolicy.builder()
+                .handle(Transient.class, CircuitBreakerOpenException.class)
+                .withBackoff(settings.backoffStart(), settings.backoffMax())
+                .withJitter(0.25)
+                .withMaxRetries(settings.maxRetries())
+                .onRetry(e -> log.warn("HubSpot request failed ({}); retry {} of {}",
+                        describe(e.getLastException()), e.getAttemptCount(), settings.maxRetries()))
                 .build();
         // many streams may run at once; let each token use its whole budget concurrently
         http.dispatcher().setMaxRequestsPerHost(64);
@@ -76,25 +90,12 @@ final class HubSpotClient {
         Request built = request.header("Authorization", "Bearer " + token.value())
                 .header("Accept", "application/json").build();
         String what = built.method() + " " + built.url().encodedPath();
-        RetryPolicy<Object> transientRetry = RetryPolicy.builder()
-                .handle(Transient.class, CircuitBreakerOpenException.class)
-                .withBackoff(settings.backoffStart(), settings.backoffMax())
-                .withJitter(0.25)
-                .withMaxRetries(settings.maxRetries())
-                .onRetry(e -> log.warn("HubSpot {} failed ({}); retry {} of {}", what,
-                        describe(e.getLastException()), e.getAttemptCount(), settings.maxRetries()))
-                .build();
-        // 429s are waited out on the shared budget, not counted against the transient retries
-        RetryPolicy<Object> rateLimitRetry = RetryPolicy.builder()
-                .handle(RateLimited.class)
-                .withMaxRetries(50)
-                .build();
         try {
             return Failsafe.with(rateLimitRetry, transientRetry, breaker(portal))
                     .get(() -> once(built, portal, isSearch, what, cost));
         } catch (Transient | CircuitBreakerOpenException e) {
             throw new ExtractionFailure(new ScanError(ScanError.SOURCE_UNAVAILABLE,
-                    "HubSpot API is unavailable", what + " kept failing: " + describe(e)));
+                    "HubSpot API is unavailable", "Kept failing after retries: " + describe(e)));
         } catch (RateLimited e) {
             throw new ExtractionFailure(new ScanError(ScanError.SOURCE_RATE_LIMITED,
                     "HubSpot rate limit kept being exceeded", what + ": " + e.getMessage()));
@@ -135,12 +136,12 @@ final class HubSpotClient {
             }
             if (status == 401) throw authentication(error);
             if (status == 403) throw permission(error);
-            if (status >= 500 || status == 423) throw new Transient("HTTP " + status);
+            if (status >= 500 || status == 423) throw new Transient(what + ": HTTP " + status);
             throw new ExtractionFailure(new ScanError(ScanError.SOURCE_REJECTED,
                     "HubSpot rejected a request (HTTP " + status + ")",
                     what + ": " + error.path("message").asText(abbreviate(text))));
         } catch (IOException e) {
-            throw new Transient(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            throw new Transient(what + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
     }
 
@@ -242,7 +243,7 @@ final class HubSpotClient {
         return oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine;
     }
 
-    /** A failure worth retrying: 5xx, 423, timeouts, resets. Messages never contain the token. */
+    /** A failure worth retrying: 5xx, 423, timeouts, resets; the message names the request, never the token. */
     static final class Transient extends RuntimeException {
         Transient(String message) {
             super(message, null, false, false);
