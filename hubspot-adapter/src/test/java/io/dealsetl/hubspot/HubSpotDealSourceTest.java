@@ -227,6 +227,19 @@ class HubSpotDealSourceTest {
     }
 
     @Test
+    void ids_out_of_order_after_the_first_page_abandon_partitioning_and_lose_nothing() {
+        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(2_000).unorderedPages(true).build())) {
+            Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(SOME_PROPERTIES, null), null));
+
+            assertThat(got.deals().keySet()).containsExactlyInAnyOrderElementsOf(
+                    sim.portal().deals().stream().map(SimDeal::id).toList());
+            // the restart reads the first page again; the store upserts it
+            assertThat(got.ids().size() - got.deals().size()).isLessThanOrEqualTo(100);
+            assertThat(got.checkpoints().get(got.checkpoints().size() - 1)).doesNotContain("walks");
+        }
+    }
+
+    @Test
     void a_partitioned_scan_resumed_mid_way_delivers_every_remaining_deal() {
         try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(3_000).build())) {
             HubSpotDealSource source = source(sim);

@@ -52,10 +52,13 @@ final class Listing {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode results = body.putArray("results");
         int n = 0;
+        List<ObjectNode> page = new ArrayList<>();
         while (it.hasNext() && n < limit) {
-            results.add(record(portal, config, it.next(), requested));
+            page.add(record(portal, config, it.next(), requested));
             n++;
         }
+        if (config.unorderedPages() && rawAfter != null) java.util.Collections.reverse(page);
+        page.forEach(results::add);
         if (it.hasNext()) {
             String next = Long.toString(it.next().id());
             if (config.opaqueCursors()) {

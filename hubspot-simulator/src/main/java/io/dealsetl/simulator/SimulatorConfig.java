@@ -16,7 +16,7 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
                               int generalLimit, Duration generalWindow, int searchLimitPerSecond,
                               boolean retryAfterOn429, boolean nullForUnsetProperties, int customProperties,
                               int archivedDeals, int sharedTimestampDeals, Faults faults, int maxUrlLength,
-                              boolean opaqueCursors, int changedDeals) {
+                              boolean opaqueCursors, int changedDeals, boolean unorderedPages) {
 
     public static final String DEALS_READ = "crm.objects.deals.read";
 
@@ -44,6 +44,7 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
         private int maxUrlLength = 8192;
         private boolean opaqueCursors;
         private int changedDeals;
+        private boolean unorderedPages;
 
         public Builder port(int port) { this.port = port; return this; }
         public Builder deals(int count) { this.deals = count; return this; }
@@ -67,6 +68,11 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
         public Builder opaqueCursors(boolean opaque) { this.opaqueCursors = opaque; return this; }
         /** n deals, spread through the portal, were modified when the simulator started. */
         public Builder changedDeals(int n) { this.changedDeals = n; return this; }
+        /**
+         * List pages after the first come in descending id order within the page: HubSpot does not promise
+         * id order, so extractors must not depend on it.
+         */
+        public Builder unorderedPages(boolean unordered) { this.unorderedPages = unordered; return this; }
 
         public SimulatorConfig build() {
             Map<String, Set<String>> tokens = new LinkedHashMap<>();
@@ -74,7 +80,7 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
             tokens.putAll(extraTokens);
             return new SimulatorConfig(port, deals, seed, latency, Map.copyOf(tokens), generalLimit, generalWindow,
                     searchLimitPerSecond, retryAfterOn429, nullForUnsetProperties, customProperties, archivedDeals,
-                    sharedTimestampDeals, faults, maxUrlLength, opaqueCursors, changedDeals);
+                    sharedTimestampDeals, faults, maxUrlLength, opaqueCursors, changedDeals, unorderedPages);
         }
     }
 }
