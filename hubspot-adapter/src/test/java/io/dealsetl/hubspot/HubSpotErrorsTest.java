@@ -143,4 +143,32 @@ class HubSpotErrorsTest {
 
         assertThat(server.takeRequest().getHeaders().get("Authorization")).isEqualTo("Bearer " + TOKEN.value());
     }
+
+    @Test
+    void no_log_line_or_failure_message_ever_holds_the_token() {
+        ch.qos.logback.classic.Logger ours = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.dealsetl");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.classic.Level before = ours.getLevel();
+        lines.start();
+        ours.addAppender(lines);
+        ours.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            enqueue(502, "<html><body>Bad gateway</body></html>", "Content-Type", "text/html");
+            server.enqueue(new MockResponse.Builder().onResponseStart(mockwebserver3.SocketEffect.ShutdownConnection.INSTANCE).build());
+            enqueue(429, "{\"status\":\"error\",\"message\":\"You have reached your secondly limit.\",\"category\":\"RATE_LIMITS\"}");
+            enqueue(401, "{\"status\":\"error\",\"message\":\"Authentication credentials not found.\",\"category\":\"INVALID_AUTHENTICATION\"}");
+
+            assertThatThrownBy(this::get).isInstanceOfSatisfying(ExtractionFailure.class,
+                    e -> assertThat(e.getMessage() + e.error().message() + e.error().details()).doesNotContain(TOKEN.value()));
+        } finally {
+            ours.detachAppender(lines);
+            ours.setLevel(before);
+        }
+
+        assertThat(lines.list).as("the retries and the wait were logged").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(lines.list).allSatisfy(line -> {
+            assertThat(line.getFormattedMessage()).doesNotContain(TOKEN.value());
+            if (line.getThrowableProxy() != null) assertThat(line.getThrowableProxy().getMessage()).doesNotContain(TOKEN.value());
+        });
+    }
 }

@@ -28,49 +28,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
 /** Deals in PostgreSQL, one row per (scan, HubSpot id). Thread-safe. */
 public final class PostgresDealRepository implements DealRepository {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<LinkedHashMap<String, String>> PROPERTY_MAP = new TypeReference<>() { };
-
-    // one statement per batch: arrays are unnested server-side, so a page costs one round trip
-    private static final String UPSERT_BATCH = """
-            INSERT INTO deals (scan_id, hubspot_id, dealname, amount, dealstage, pipeline, closedate, createdate,
-                               hs_lastmodifieddate, hubspot_owner_id, dealtype, archived, archived_at,
-                               pipeline_label, stage_label, properties, extracted_at)
-            SELECT :scanId, t.* , :extractedAt FROM unnest(
-                   :ids::text[], :names::text[], :amounts::text[]::numeric[], :stages::text[], :pipelines::text[],
-                   :closes::text[]::timestamptz[], :creates::text[]::timestamptz[], :modified::text[]::timestamptz[],
-                   :owners::text[], :types::text[], :archived::text[]::boolean[], :archivedAt::text[]::timestamptz[],
-                   :pipelineLabels::text[], :stageLabels::text[], :properties::text[]::jsonb[]) AS t
-            ON CONFLICT (scan_id, hubspot_id) DO UPDATE SET
-                dealname = EXCLUDED.dealname, amount = EXCLUDED.amount, dealstage = EXCLUDED.dealstage,
-                pipeline = EXCLUDED.pipeline, closedate = EXCLUDED.closedate, createdate = EXCLUDED.createdate,
-                hs_lastmodifieddate = EXCLUDED.hs_lastmodifieddate, hubspot_owner_id = EXCLUDED.hubspot_owner_id,
-                dealtype = EXCLUDED.dealtype, archived = EXCLUDED.archived, archived_at = EXCLUDED.archived_at,
-                pipeline_label = EXCLUDED.pipeline_label, stage_label = EXCLUDED.stage_label,
-                properties = EXCLUDED.properties, extracted_at = EXCLUDED.extracted_at
-            RETURNING (xmax = 0) AS inserted""";
-
     private static final String PAGE_ROWS = """
             SELECT d.* FROM unnest(:ids::text[]) WITH ORDINALITY AS p(hubspot_id, position)
             JOIN deals d ON d.scan_id = :scan AND d.hubspot_id = p.hubspot_id
             ORDER BY p.position""";
 
     private final Jdbi jdbi;
-    /**
-     * Counts and amount statistics per (scan, filter), kept only for completed scans: their deals never
-     * change again, so every page of a result set need not re-aggregate the whole set.
-     */
-    private final Map<String, Aggregates> completedAggregates = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int MAX_CACHED_AGGREGATES = 10_000;
-
-    private record Aggregates(long count, AmountSummary amounts) {
-    }
+    /** Scans whose result index exists: it is permanent, so it is looked up once per scan. */
+    private final Set<String> indexed = ConcurrentHashMap.newKeySet();
+    private static final int MAX_REMEMBERED_INDEXES = 100_000;
 
     public PostgresDealRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -79,6 +53,9 @@ public final class PostgresDealRepository implements DealRepository {
     @Override
     public BatchOutcome append(ScanId scan, String workerId, DealBatch batch, SourceStats stats, Instant extractedAt) {
         return PostgresScanRepository.guarded(() -> jdbi.inTransaction(h -> {
+            // the batch and its checkpoint commit together, so a commit lost in a crash only means the batch
+            // is fetched again on resume; anything later that must last (completion) flushes it to disk
+            h.execute("SET LOCAL synchronous_commit = off");
             Optional<Map<String, Object>> row = h.createQuery("""
                             SELECT status, lease_owner, total_items, processed_items, failed_items
                             FROM scans WHERE id = :id FOR UPDATE""")
@@ -88,7 +65,7 @@ public final class PostgresDealRepository implements DealRepository {
             if (status != ScanStatus.RUNNING || !workerId.equals(row.get().get("lease_owner"))) {
                 return new BatchOutcome.Stopped(status);
             }
-            long inserted = upsert(h, scan, batch.deals(), extractedAt);
+            long inserted = DealRows.store(h, scan, batch.deals(), extractedAt);
             Progress progress = new Progress(((Number) row.get().get("total_items")).longValue(),
                     ((Number) row.get().get("processed_items")).longValue(),
                     ((Number) row.get().get("failed_items")).longValue()).plus(inserted, batch.failed());
@@ -105,97 +82,72 @@ public final class PostgresDealRepository implements DealRepository {
         }));
     }
 
-    private static long upsert(Handle h, ScanId scan, List<Deal> batch, Instant extractedAt) {
-        if (batch.isEmpty()) return 0;
-        // one row per id: PostgreSQL refuses to upsert the same key twice in one statement
-        Map<String, Deal> unique = new LinkedHashMap<>();
-        for (Deal deal : batch) unique.put(deal.id(), deal);
-        List<String> ids = new ArrayList<>(), names = new ArrayList<>(), amounts = new ArrayList<>(),
-                stages = new ArrayList<>(), pipelines = new ArrayList<>(), closes = new ArrayList<>(),
-                creates = new ArrayList<>(), modified = new ArrayList<>(), owners = new ArrayList<>(),
-                types = new ArrayList<>(), archived = new ArrayList<>(), archivedAt = new ArrayList<>(),
-                pipelineLabels = new ArrayList<>(), stageLabels = new ArrayList<>(), properties = new ArrayList<>();
-        for (Deal d : unique.values()) {
-            ids.add(d.id());
-            names.add(d.name());
-            amounts.add(d.amount() == null ? null : d.amount().toPlainString());
-            stages.add(d.stage());
-            pipelines.add(d.pipeline());
-            closes.add(text(d.closeDate()));
-            creates.add(text(d.createDate()));
-            modified.add(text(d.lastModified()));
-            owners.add(d.ownerId());
-            types.add(d.dealType());
-            archived.add(Boolean.toString(d.archived()));
-            archivedAt.add(text(d.archivedAt()));
-            pipelineLabels.add(d.pipelineLabel());
-            stageLabels.add(d.stageLabel());
-            properties.add(json(d.properties()));
-        }
-        return h.createQuery(UPSERT_BATCH)
-                .bind("scanId", scan.value()).bind("extractedAt", ScanRows.ts(extractedAt))
-                .bindArray("ids", String.class, ids).bindArray("names", String.class, names)
-                .bindArray("amounts", String.class, amounts).bindArray("stages", String.class, stages)
-                .bindArray("pipelines", String.class, pipelines).bindArray("closes", String.class, closes)
-                .bindArray("creates", String.class, creates).bindArray("modified", String.class, modified)
-                .bindArray("owners", String.class, owners).bindArray("types", String.class, types)
-                .bindArray("archived", String.class, archived).bindArray("archivedAt", String.class, archivedAt)
-                .bindArray("pipelineLabels", String.class, pipelineLabels)
-                .bindArray("stageLabels", String.class, stageLabels)
-                .bindArray("properties", String.class, properties)
-                .mapTo(Boolean.class).stream().filter(Boolean::booleanValue).count();
-    }
-
     @Override
     public DealPage find(ScanId scan, DealQuery query) {
         return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> {
-            long total = aggregates(h, scan, query).count();
-            // deferred join: OFFSET walks the covering (scan_id, sort column, hubspot_id) index only, and
-            // just the page's rows are read from the table
+            if (indexed(h, scan)) {
+                ResultIndex.Group group = ResultIndex.group(h, scan, query);
+                return new DealPage(query, rows(h, scan, ResultIndex.page(h, scan, query, group)), group.deals());
+            }
+            // a scan still running has no index: its deals are read directly, as they are now
+            long total = filtered(h, "SELECT count(*) FROM deals", scan, query).mapTo(Long.class).one();
             List<String> ids = filtered(h, "SELECT hubspot_id FROM deals", scan, query)
-                    .define("order", orderBy(query.sortBy(), query.sortOrder()))
+                    .define("order", ResultIndex.orderBy(query.sortBy(), query.sortOrder()))
                     .bind("limit", query.limit()).bind("offset", query.offset())
                     .mapTo(String.class).list();
-            List<StoredDeal> items = ids.isEmpty() ? List.of() : h.createQuery(PAGE_ROWS)
-                    .bind("scan", scan.value())
-                    .bindArray("ids", String.class, ids)
-                    .map(PostgresDealRepository::storedDeal).list();
-            return new DealPage(query, items, total);
+            return new DealPage(query, rows(h, scan, ids), total);
         }));
     }
 
     @Override
     public AmountSummary amounts(ScanId scan, DealQuery query) {
-        return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> aggregates(h, scan, query).amounts()));
-    }
-
-    /** Count and amounts of the deals matching the query's filters, from the cache for completed scans. */
-    private Aggregates aggregates(Handle h, ScanId scan, DealQuery query) {
-        String key = scan.value() + "|" + query.stage() + "|" + query.pipeline();
-        Aggregates cached = completedAggregates.get(key);
-        if (cached != null) return cached;
-        boolean completed = h.createQuery("SELECT status = 'completed' FROM scans WHERE id = :id")
-                .bind("id", scan.value()).mapTo(Boolean.class).findOne().orElse(false);
-        Aggregates fresh = filtered(h, "SELECT count(*) AS n, sum(amount) AS total, avg(amount) AS average,"
-                + " min(amount) AS low, max(amount) AS high FROM deals", scan, query)
-                .map((rs, ctx) -> new Aggregates(rs.getLong("n"), amountSummary(rs))).one();
-        if (completed) {
-            if (completedAggregates.size() >= MAX_CACHED_AGGREGATES) completedAggregates.clear();
-            completedAggregates.put(key, fresh);
-        }
-        return fresh;
+        return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> indexed(h, scan)
+                ? ResultIndex.group(h, scan, query).amounts()
+                : filtered(h, "SELECT sum(amount) AS total, avg(amount) AS average, min(amount) AS low,"
+                        + " max(amount) AS high FROM deals", scan, query).map((rs, ctx) -> amountSummary(rs)).one()));
     }
 
     @Override
     public ResultsSummary summarize(ScanId scan) {
         return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> {
             DealQuery all = DealQuery.firstPage(1);
-            long count = filtered(h, "SELECT count(*) FROM deals", scan, all).mapTo(Long.class).one();
-            AmountSummary amounts = filtered(h,
-                    "SELECT sum(amount) AS total, avg(amount) AS average, min(amount) AS low, max(amount) AS high FROM deals",
-                    scan, all).map((rs, ctx) -> amountSummary(rs)).one();
-            return new ResultsSummary(count, amounts, countBy(h, scan, "pipeline"), countBy(h, scan, "dealstage"));
+            if (!indexed(h, scan)) {
+                return new ResultsSummary(filtered(h, "SELECT count(*) FROM deals", scan, all).mapTo(Long.class).one(),
+                        amounts(scan, all), countBy(h, scan, "pipeline"), countBy(h, scan, "dealstage"));
+            }
+            ResultIndex.Group total = ResultIndex.group(h, scan, all);
+            return new ResultsSummary(total.deals(), total.amounts(),
+                    withUnknown(ResultIndex.counts(h, scan, ResultIndex.Filter.PIPELINE), total.deals()),
+                    withUnknown(ResultIndex.counts(h, scan, ResultIndex.Filter.STAGE), total.deals()));
         }));
+    }
+
+    @Override
+    public void prepareResults(ScanId scan) {
+        PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> indexed(h, scan)));
+    }
+
+    /** True when the scan's result index exists, building it first for a completed scan. */
+    private boolean indexed(Handle h, ScanId scan) {
+        if (indexed.contains(scan.value())) return true;
+        if (!ResultIndex.exists(h, scan) && !ResultIndex.build(h, scan)) return false;
+        if (indexed.size() >= MAX_REMEMBERED_INDEXES) indexed.clear();
+        indexed.add(scan.value());
+        return true;
+    }
+
+    private static List<StoredDeal> rows(Handle h, ScanId scan, List<String> ids) {
+        return ids.isEmpty() ? List.of() : h.createQuery(PAGE_ROWS)
+                .bind("scan", scan.value())
+                .bindArray("ids", String.class, ids)
+                .map(DealRows::map).list();
+    }
+
+    /** Deals without the value are counted as "unknown", as the results summary has always shown them. */
+    private static Map<String, Long> withUnknown(Map<String, Long> counts, long total) {
+        long unknown = total - counts.values().stream().mapToLong(Long::longValue).sum();
+        if (unknown > 0) counts.merge("unknown", unknown, Long::sum);
+        return counts;
     }
 
     private static Map<String, Long> countBy(Handle h, ScanId scan, String column) {
@@ -220,51 +172,10 @@ public final class PostgresDealRepository implements DealRepository {
         return q;
     }
 
-    private static String orderBy(DealSort sort, SortOrder order) {
-        String column = switch (sort) {
-            case CLOSEDATE -> "closedate";
-            case AMOUNT -> "amount";
-            case CREATEDATE -> "createdate";
-        };
-        String direction = order == SortOrder.DESC ? "DESC" : "ASC";
-        return column + " " + direction + " NULLS LAST, hubspot_id " + direction;
-    }
-
-    private static StoredDeal storedDeal(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
-            throws SQLException {
-        Deal deal = new Deal(rs.getString("hubspot_id"), rs.getString("dealname"), rs.getBigDecimal("amount"),
-                rs.getString("dealstage"), rs.getString("pipeline"), ScanRows.instant(rs, "closedate"),
-                ScanRows.instant(rs, "createdate"), ScanRows.instant(rs, "hs_lastmodifieddate"),
-                rs.getString("hubspot_owner_id"), rs.getString("dealtype"), rs.getBoolean("archived"),
-                ScanRows.instant(rs, "archived_at"), rs.getString("pipeline_label"), rs.getString("stage_label"),
-                properties(rs.getString("properties")));
-        return new StoredDeal(deal, ScanRows.instant(rs, "extracted_at"));
-    }
-
     private static AmountSummary amountSummary(ResultSet rs) throws SQLException {
         BigDecimal total = rs.getBigDecimal("total");
         if (total == null) return AmountSummary.EMPTY;
         return new AmountSummary(total, rs.getBigDecimal("average").setScale(2, RoundingMode.HALF_UP),
                 rs.getBigDecimal("low"), rs.getBigDecimal("high"));
-    }
-
-    private static String text(Instant instant) {
-        return instant == null ? null : instant.toString();
-    }
-
-    private static String json(Map<String, String> properties) {
-        try {
-            return JSON.writeValueAsString(properties);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("deal properties are strings and always serialise", e);
-        }
-    }
-
-    private static Map<String, String> properties(String json) {
-        try {
-            return JSON.readValue(json, PROPERTY_MAP);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored deal properties are not JSON", e);
-        }
     }
 }

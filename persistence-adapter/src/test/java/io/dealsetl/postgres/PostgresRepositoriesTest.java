@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -242,7 +244,7 @@ class PostgresRepositoriesTest {
     }
 
     @Test
-    void results_sort_filter_and_page_without_overlap_keeping_nulls_last() {
+    void results_sort_filter_and_page_without_overlap_keeping_nulls_last_while_running_and_once_completed() {
         Scan scan = running(tenant(), 6);
         deals.append(scan.id(), "w1", new DealBatch(List.of(
                 deal("1", "500", "closedwon", "2025-03-01T00:00:00Z"),
@@ -252,6 +254,14 @@ class PostgresRepositoriesTest {
                 deal("5", "500", "closedwon", "2025-04-01T00:00:00Z"),
                 deal("6", "7", "qualifiedtobuy", "2025-05-01T00:00:00Z")), 0, "c"), SourceStats.NONE, NOW);
 
+        assertSixDealResults(scan);
+        assertThat(scans.compareAndSet(ScanStatus.RUNNING, scan.complete(NOW), "w1")).isTrue();
+        assertSixDealResults(scan); // now read through the result index, built by this first read
+        boolean indexed = jdbi.withHandle(h -> ResultIndex.exists(h, scan.id()));
+        assertThat(indexed).isTrue();
+    }
+
+    void assertSixDealResults(Scan scan) {
         assertThat(ids(scan, new DealQuery(1, 10, null, null, DealSort.CLOSEDATE, SortOrder.ASC))).containsExactly("2", "4", "1", "5", "6", "3");
         assertThat(ids(scan, new DealQuery(1, 10, null, null, DealSort.AMOUNT, SortOrder.DESC))).containsExactly("4", "5", "1", "3", "6", "2");
         assertThat(ids(scan, new DealQuery(1, 10, "closedwon", null, DealSort.AMOUNT, SortOrder.ASC))).containsExactly("1", "5", "4", "2");
@@ -276,6 +286,88 @@ class PostgresRepositoriesTest {
         assertThat(summary.totalDeals()).isEqualTo(6);
         assertThat(summary.stages()).containsEntry("closedwon", 4L).containsEntry("closedlost", 1L);
         assertThat(summary.pipelines()).containsEntry("default", 6L);
+    }
+
+    @Test
+    void every_page_of_a_completed_scan_matches_its_deals_sorted_and_filtered() {
+        Random r = new Random(7);
+        List<Deal> all = new ArrayList<>();
+        for (int i = 0; i < 2_345; i++) {
+            all.add(new Deal(Long.toString(1_000_000 + r.nextInt(9_000_000)), "Deal " + i,
+                    r.nextInt(10) == 0 ? null : BigDecimal.valueOf(r.nextInt(300), 1),
+                    r.nextInt(12) == 0 ? null : "stage" + r.nextInt(4),
+                    r.nextInt(12) == 0 ? null : "pipe" + r.nextInt(2),
+                    r.nextInt(8) == 0 ? null : NOW.minusSeconds(r.nextInt(200)), NOW.minusSeconds(r.nextInt(50)),
+                    NOW, null, null, false, null, null, null, Map.of()));
+        }
+        Map<String, Deal> byId = new LinkedHashMap<>();
+        all.forEach(d -> byId.put(d.id(), d));
+        Scan scan = running(tenant(), byId.size());
+        for (int from = 0; from < all.size(); from += 500) {
+            deals.append(scan.id(), "w1", new DealBatch(all.subList(from, Math.min(all.size(), from + 500)), 0, "c" + from),
+                    SourceStats.NONE, NOW);
+        }
+        assertThat(scans.compareAndSet(ScanStatus.RUNNING, scan.complete(NOW), "w1")).isTrue();
+        deals.prepareResults(scan.id());
+
+        for (DealSort sort : DealSort.values()) {
+            for (SortOrder order : SortOrder.values()) {
+                for (String[] filter : new String[][] {{null, null}, {"stage1", null}, {null, "pipe0"}, {"stage2", "pipe1"}, {"nope", null}}) {
+                    List<String> expected = byId.values().stream()
+                            .filter(d -> filter[0] == null || filter[0].equals(d.stage()))
+                            .filter(d -> filter[1] == null || filter[1].equals(d.pipeline()))
+                            .sorted(resultsOrder(sort, order)).map(Deal::id).toList();
+                    String what = sort + " " + order + " " + filter[0] + "/" + filter[1];
+
+                    List<String> walked = new ArrayList<>();
+                    for (int page = 1; ; page++) {
+                        DealPage found = deals.find(scan.id(), new DealQuery(page, 1000, filter[0], filter[1], sort, order));
+                        assertThat(found.totalResults()).as(what).isEqualTo(expected.size());
+                        if (found.items().isEmpty()) break;
+                        found.items().forEach(d -> walked.add(d.deal().id()));
+                    }
+                    assertThat(walked).as(what).isEqualTo(expected);
+                    // a small page straddling the first chunk boundary, and the last, partial one
+                    for (int page : new int[] {143, Math.max(1, (expected.size() + 6) / 7)}) {
+                        int from = Math.min(expected.size(), (page - 1) * 7);
+                        assertThat(ids(scan, new DealQuery(page, 7, filter[0], filter[1], sort, order)))
+                                .as(what + " page " + page)
+                                .isEqualTo(expected.subList(from, Math.min(expected.size(), from + 7)));
+                    }
+                }
+            }
+        }
+        BigDecimal stage1Total = byId.values().stream().filter(d -> "stage1".equals(d.stage()) && d.amount() != null)
+                .map(Deal::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(deals.amounts(scan.id(), new DealQuery(1, 1, "stage1", null, null, null)).total())
+                .isEqualByComparingTo(stage1Total);
+        ResultsSummary summary = deals.summarize(scan.id());
+        assertThat(summary.totalDeals()).isEqualTo(byId.size());
+        assertThat(summary.stages().get("unknown")).isEqualTo(byId.values().stream().filter(d -> d.stage() == null).count());
+        assertThat(summary.pipelines().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(byId.size());
+    }
+
+    /** The documented results order, written independently of the SQL: missing values last either way. */
+    static Comparator<Deal> resultsOrder(DealSort sort, SortOrder order) {
+        Function<Deal, Comparable<Object>> key = d -> {
+            Object value = switch (sort) {
+                case CLOSEDATE -> d.closeDate();
+                case AMOUNT -> d.amount();
+                case CREATEDATE -> d.createDate();
+            };
+            @SuppressWarnings("unchecked") Comparable<Object> c = (Comparable<Object>) value;
+            return c;
+        };
+        Comparator<Deal> valued = Comparator.comparing(key).thenComparing(Deal::id);
+        Comparator<Deal> direction = order == SortOrder.ASC ? valued : valued.reversed();
+        return (a, b) -> {
+            boolean aMissing = key.apply(a) == null, bMissing = key.apply(b) == null;
+            if (aMissing || bMissing) {
+                if (aMissing && bMissing) return order == SortOrder.ASC ? a.id().compareTo(b.id()) : b.id().compareTo(a.id());
+                return aMissing ? 1 : -1;
+            }
+            return direction.compare(a, b);
+        };
     }
 
     @Test

@@ -29,4 +29,10 @@ public interface DealRepository {
 
     /** Deal count, amounts and counts per pipeline and per stage over all of the scan's deals. */
     ResultsSummary summarize(ScanId scan);
+
+    /**
+     * Readies a completed scan's deals for fast reading (e.g. indexes their sort orders), so the first reader
+     * does not wait for it. Reads work without it; a scan that has not completed is left as it is.
+     */
+    void prepareResults(ScanId scan);
 }

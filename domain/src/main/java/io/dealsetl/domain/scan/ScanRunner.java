@@ -78,6 +78,7 @@ public final class ScanRunner {
             if (scans.compareAndSet(ScanStatus.RUNNING, done, workerId)) {
                 log.log(Level.INFO, "scan {0} completed: {1} deals, {2} source requests",
                         done.id(), done.progress().processedItems(), done.sourceStats().requests());
+                prepareResults(done);
             }
         } catch (ExtractionFailure failure) {
             if (stop.getAsBoolean()) {
@@ -94,6 +95,16 @@ public final class ScanRunner {
             log.log(Level.ERROR, "scan " + scan.id() + " failed unexpectedly", e);
             fail(scan, workerId, new ScanError(ScanError.INTERNAL, "The scan stopped on an unexpected error",
                     e.getClass().getSimpleName()));
+        }
+    }
+
+    /** Best effort: results are readable without it, the first reader just waits for what it prepares. */
+    private void prepareResults(Scan done) {
+        try {
+            deals.prepareResults(done.id());
+        } catch (RuntimeException e) {
+            log.log(Level.WARNING, "results of scan {0} not prepared ({1}); the first read will", done.id(),
+                    e.getMessage());
         }
     }
 

@@ -184,6 +184,15 @@ final class InMemoryStore implements ScanRepository, DealRepository {
         return new ResultsSummary(rows.get(scan).deals.size(), AmountSummary.EMPTY, Map.of(), Map.of());
     }
 
+    @Override
+    public synchronized void prepareResults(ScanId scan) {
+        Scan current = find(scan).orElseThrow();
+        if (current.status() == ScanStatus.COMPLETED) prepared.add(scan);
+    }
+
+    /** Completed scans whose results were prepared, in order. */
+    final List<ScanId> prepared = new ArrayList<>();
+
     synchronized List<String> dealIds(ScanId scan) {
         return new ArrayList<>(rows.get(scan).deals.keySet());
     }

@@ -36,6 +36,7 @@ class ScanRunnerTest {
         assertThat(done.sourceStats().requests()).isEqualTo(3);
         assertThat(store.dealIds(scan.id())).hasSize(250).doesNotHaveDuplicates();
         assertThat(store.row(scan.id()).token).as("token forgotten at the end").isNull();
+        assertThat(store.prepared).as("results readied for their first reader").containsExactly(scan.id());
     }
 
     @Test
@@ -48,6 +49,7 @@ class ScanRunnerTest {
 
         runner.run(claim(), "w1", stop::get);
         assertThat(service.get(scan.id()).status()).isEqualTo(ScanStatus.RUNNING);
+        assertThat(store.prepared).as("a scan still running has no results to ready").isEmpty();
         store.releaseLease(scan.id(), "w1");
 
         source.beforePage = page -> { };

@@ -1,0 +1,220 @@
+package io.dealsetl.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dealsetl.domain.deal.Deal;
+import io.dealsetl.domain.deal.StoredDeal;
+import io.dealsetl.domain.scan.ScanId;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.postgresql.PGConnection;
+
+/** Writes deals to and reads them from the {@code deals} table. */
+final class DealRows {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, String>> PROPERTY_MAP = new TypeReference<>() { };
+
+    static final String COLUMNS = """
+            scan_id, hubspot_id, dealname, amount, dealstage, pipeline, closedate, createdate, hs_lastmodifieddate,
+            hubspot_owner_id, dealtype, archived, archived_at, pipeline_label, stage_label, properties, extracted_at""";
+
+    private static final String UPSERT = """
+            INSERT INTO deals (scan_id, hubspot_id, dealname, amount, dealstage, pipeline, closedate, createdate,
+                               hs_lastmodifieddate, hubspot_owner_id, dealtype, archived, archived_at,
+                               pipeline_label, stage_label, properties, extracted_at)
+            SELECT :scanId, t.*, :extractedAt FROM unnest(
+                   :ids::text[], :names::text[], :amounts::text[]::numeric[], :stages::text[], :pipelines::text[],
+                   :closes::text[]::timestamptz[], :creates::text[]::timestamptz[], :modified::text[]::timestamptz[],
+                   :owners::text[], :types::text[], :archived::text[]::boolean[], :archivedAt::text[]::timestamptz[],
+                   :pipelineLabels::text[], :stageLabels::text[], :properties::text[]::jsonb[]) AS t
+            ON CONFLICT (scan_id, hubspot_id) DO UPDATE SET
+                dealname = EXCLUDED.dealname, amount = EXCLUDED.amount, dealstage = EXCLUDED.dealstage,
+                pipeline = EXCLUDED.pipeline, closedate = EXCLUDED.closedate, createdate = EXCLUDED.createdate,
+                hs_lastmodifieddate = EXCLUDED.hs_lastmodifieddate, hubspot_owner_id = EXCLUDED.hubspot_owner_id,
+                dealtype = EXCLUDED.dealtype, archived = EXCLUDED.archived, archived_at = EXCLUDED.archived_at,
+                pipeline_label = EXCLUDED.pipeline_label, stage_label = EXCLUDED.stage_label,
+                properties = EXCLUDED.properties, extracted_at = EXCLUDED.extracted_at
+            RETURNING (xmax = 0) AS inserted""";
+
+    private static final String SAVEPOINT = "deal_batch";
+
+    private DealRows() {
+    }
+
+    /**
+     * Stores the deals and returns how many were new to the scan. The caller holds the scan's row lock, so no
+     * other transaction writes this scan's deals meanwhile.
+     */
+    static long store(Handle h, ScanId scan, Collection<Deal> batch, Instant extractedAt) {
+        if (batch.isEmpty()) return 0;
+        // one row per id, the last one winning, as the source's latest word on the deal
+        Map<String, Deal> unique = new LinkedHashMap<>();
+        for (Deal deal : batch) unique.put(deal.id(), deal);
+        // deals already stored are rare (a batch fetched again after a resume, a deal changed during an
+        // incremental scan), so the batch is first offered to COPY, which refuses it whole on a known deal
+        h.savepoint(SAVEPOINT);
+        try {
+            copy(h, scan, unique.values(), extractedAt);
+            h.releaseSavepoint(SAVEPOINT);
+            return unique.size();
+        } catch (UnableToExecuteStatementException e) {
+            if (!isUniqueViolation(e)) throw e;
+            h.rollbackToSavepoint(SAVEPOINT);
+            return upsert(h, scan, unique.values(), extractedAt);
+        }
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;
+        }
+        return false;
+    }
+
+    /** COPY is PostgreSQL's bulk path: rows go in with none of INSERT's per-row executor work. */
+    private static void copy(Handle h, ScanId scan, Collection<Deal> deals, Instant extractedAt) {
+        StringBuilder rows = new StringBuilder(deals.size() * 400);
+        String scanId = scan.value();
+        String extracted = extractedAt.toString();
+        for (Deal d : deals) {
+            field(rows, scanId);
+            field(rows, d.id());
+            field(rows, d.name());
+            field(rows, d.amount() == null ? null : d.amount().toPlainString());
+            field(rows, d.stage());
+            field(rows, d.pipeline());
+            field(rows, text(d.closeDate()));
+            field(rows, text(d.createDate()));
+            field(rows, text(d.lastModified()));
+            field(rows, d.ownerId());
+            field(rows, d.dealType());
+            field(rows, d.archived() ? "t" : "f");
+            field(rows, text(d.archivedAt()));
+            field(rows, d.pipelineLabel());
+            field(rows, d.stageLabel());
+            field(rows, json(d.properties()));
+            rows.append(extracted).append('\n');
+        }
+        String built = rows.toString();
+        try {
+            h.getConnection().unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY deals (" + COLUMNS + ") FROM STDIN", new StringReader(built));
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException("COPY of a deal batch failed", e, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One column of COPY's text format: tab-separated, backslash-escaped, \N for NULL. */
+    private static void field(StringBuilder out, String value) {
+        if (value == null) {
+            out.append("\\N\t");
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\0' -> { } // PostgreSQL text cannot hold NUL
+                default -> out.append(c);
+            }
+        }
+        out.append('\t');
+    }
+
+    private static long upsert(Handle h, ScanId scan, Collection<Deal> deals, Instant extractedAt) {
+        List<String> ids = new ArrayList<>(), names = new ArrayList<>(), amounts = new ArrayList<>(),
+                stages = new ArrayList<>(), pipelines = new ArrayList<>(), closes = new ArrayList<>(),
+                creates = new ArrayList<>(), modified = new ArrayList<>(), owners = new ArrayList<>(),
+                types = new ArrayList<>(), archived = new ArrayList<>(), archivedAt = new ArrayList<>(),
+                pipelineLabels = new ArrayList<>(), stageLabels = new ArrayList<>(), properties = new ArrayList<>();
+        for (Deal d : deals) {
+            ids.add(noNul(d.id()));
+            names.add(noNul(d.name()));
+            amounts.add(d.amount() == null ? null : d.amount().toPlainString());
+            stages.add(noNul(d.stage()));
+            pipelines.add(noNul(d.pipeline()));
+            closes.add(text(d.closeDate()));
+            creates.add(text(d.createDate()));
+            modified.add(text(d.lastModified()));
+            owners.add(noNul(d.ownerId()));
+            types.add(noNul(d.dealType()));
+            archived.add(Boolean.toString(d.archived()));
+            archivedAt.add(text(d.archivedAt()));
+            pipelineLabels.add(noNul(d.pipelineLabel()));
+            stageLabels.add(noNul(d.stageLabel()));
+            properties.add(json(d.properties()));
+        }
+        return h.createQuery(UPSERT)
+                .bind("scanId", scan.value()).bind("extractedAt", ScanRows.ts(extractedAt))
+                .bindArray("ids", String.class, ids).bindArray("names", String.class, names)
+                .bindArray("amounts", String.class, amounts).bindArray("stages", String.class, stages)
+                .bindArray("pipelines", String.class, pipelines).bindArray("closes", String.class, closes)
+                .bindArray("creates", String.class, creates).bindArray("modified", String.class, modified)
+                .bindArray("owners", String.class, owners).bindArray("types", String.class, types)
+                .bindArray("archived", String.class, archived).bindArray("archivedAt", String.class, archivedAt)
+                .bindArray("pipelineLabels", String.class, pipelineLabels)
+                .bindArray("stageLabels", String.class, stageLabels)
+                .bindArray("properties", String.class, properties)
+                .mapTo(Boolean.class).stream().filter(Boolean::booleanValue).count();
+    }
+
+    static StoredDeal map(ResultSet rs, StatementContext ctx) throws SQLException {
+        Deal deal = new Deal(rs.getString("hubspot_id"), rs.getString("dealname"), rs.getBigDecimal("amount"),
+                rs.getString("dealstage"), rs.getString("pipeline"), ScanRows.instant(rs, "closedate"),
+                ScanRows.instant(rs, "createdate"), ScanRows.instant(rs, "hs_lastmodifieddate"),
+                rs.getString("hubspot_owner_id"), rs.getString("dealtype"), rs.getBoolean("archived"),
+                ScanRows.instant(rs, "archived_at"), rs.getString("pipeline_label"), rs.getString("stage_label"),
+                properties(rs.getString("properties")));
+        return new StoredDeal(deal, ScanRows.instant(rs, "extracted_at"));
+    }
+
+    private static String noNul(String s) {
+        return s == null || s.indexOf('\0') < 0 ? s : s.replace("\0", "");
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    /** The raw properties as JSON; NUL is dropped because jsonb refuses {@code \u0000}. */
+    private static String json(Map<String, String> properties) {
+        try {
+            String json = JSON.writeValueAsString(properties);
+            return json.contains("\\u0000") ? JSON.writeValueAsString(withoutNul(properties)) : json;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("deal properties are strings and always serialise", e);
+        }
+    }
+
+    private static Map<String, String> withoutNul(Map<String, String> properties) {
+        Map<String, String> clean = new LinkedHashMap<>();
+        properties.forEach((k, v) -> clean.put(noNul(k), noNul(v)));
+        return clean;
+    }
+
+    private static Map<String, String> properties(String json) {
+        try {
+            return JSON.readValue(json, PROPERTY_MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored deal properties are not JSON", e);
+        }
+    }
+}
