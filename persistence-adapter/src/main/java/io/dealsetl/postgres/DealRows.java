@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.deal.StoredDeal;
 import io.dealsetl.domain.scan.ScanId;
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -86,57 +83,37 @@ final class DealRows {
 
     /** COPY is PostgreSQL's bulk path: rows go in with none of INSERT's per-row executor work. */
     private static void copy(Handle h, ScanId scan, Collection<Deal> deals, Instant extractedAt) {
-        StringBuilder rows = new StringBuilder(deals.size() * 400);
         String scanId = scan.value();
         String extracted = extractedAt.toString();
-        for (Deal d : deals) {
-            field(rows, scanId);
-            field(rows, d.id());
-            field(rows, d.name());
-            field(rows, d.amount() == null ? null : d.amount().toPlainString());
-            field(rows, d.stage());
-            field(rows, d.pipeline());
-            field(rows, text(d.closeDate()));
-            field(rows, text(d.createDate()));
-            field(rows, text(d.lastModified()));
-            field(rows, d.ownerId());
-            field(rows, d.dealType());
-            field(rows, d.archived() ? "t" : "f");
-            field(rows, text(d.archivedAt()));
-            field(rows, d.pipelineLabel());
-            field(rows, d.stageLabel());
-            field(rows, json(d.properties()));
-            rows.append(extracted).append('\n');
-        }
-        String built = rows.toString();
+        CopyText rows = null;
         try {
-            h.getConnection().unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn("COPY deals (" + COLUMNS + ") FROM STDIN", new StringReader(built));
-        } catch (SQLException e) {
-            throw new UnableToExecuteStatementException("COPY of a deal batch failed", e, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** One column of COPY's text format: tab-separated, backslash-escaped, \N for NULL. */
-    private static void field(StringBuilder out, String value) {
-        if (value == null) {
-            out.append("\\N\t");
-            return;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\0' -> { } // PostgreSQL text cannot hold NUL
-                default -> out.append(c);
+            rows = new CopyText(h.getConnection().unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY deals (" + COLUMNS + ") FROM STDIN"));
+            for (Deal d : deals) {
+                rows.field(scanId);
+                rows.field(d.id());
+                rows.field(d.name());
+                rows.field(d.amount() == null ? null : d.amount().toPlainString());
+                rows.field(d.stage());
+                rows.field(d.pipeline());
+                rows.field(text(d.closeDate()));
+                rows.field(text(d.createDate()));
+                rows.field(text(d.lastModified()));
+                rows.field(d.ownerId());
+                rows.field(d.dealType());
+                rows.field(d.archived() ? "t" : "f");
+                rows.field(text(d.archivedAt()));
+                rows.field(d.pipelineLabel());
+                rows.field(d.stageLabel());
+                rows.field(json(d.properties()));
+                rows.field(extracted);
+                rows.endRow();
             }
+            rows.finish();
+        } catch (SQLException e) {
+            if (rows != null) rows.abandon();
+            throw new UnableToExecuteStatementException("COPY of a deal batch failed", e, null);
         }
-        out.append('\t');
     }
 
     private static long upsert(Handle h, ScanId scan, Collection<Deal> deals, Instant extractedAt) {

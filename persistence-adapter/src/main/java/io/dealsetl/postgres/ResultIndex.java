@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * A completed scan's deals by position, per sort and filter group, so any page is two primary-key lookups
@@ -29,23 +30,7 @@ final class ResultIndex {
 
     /** The filters a results query can combine, each a partition of the scan's deals into groups. */
     enum Filter {
-        ALL("", "''", "''", "TRUE"),
-        STAGE("PARTITION BY dealstage", "dealstage", "''", "dealstage IS NOT NULL"),
-        PIPELINE("PARTITION BY pipeline", "''", "pipeline", "pipeline IS NOT NULL"),
-        STAGE_PIPELINE("PARTITION BY dealstage, pipeline", "dealstage", "pipeline",
-                "dealstage IS NOT NULL AND pipeline IS NOT NULL");
-
-        final String partition;
-        final String stage;
-        final String pipeline;
-        final String where;
-
-        Filter(String partition, String stage, String pipeline, String where) {
-            this.partition = partition;
-            this.stage = stage;
-            this.pipeline = pipeline;
-            this.where = where;
-        }
+        ALL, STAGE, PIPELINE, STAGE_PIPELINE;
 
         String key() {
             return name().toLowerCase();
@@ -99,40 +84,98 @@ final class ResultIndex {
             Optional<String> status = tx.createQuery("SELECT status FROM scans WHERE id = :scan FOR SHARE")
                     .bind("scan", scan.value()).mapTo(String.class).findOne();
             if (status.isEmpty() || !status.get().equals("completed")) return false;
-            // one sort of the scan's deals per statement: let it happen in memory
-            tx.execute("SET LOCAL work_mem = '256MB'");
-            for (Filter filter : Filter.values()) {
-                tx.createUpdate("""
-                                INSERT INTO result_groups (scan_id, filter, stage, pipeline, deals, closedate_valued,
-                                    amount_valued, createdate_valued, amount_total, amount_average, amount_low,
-                                    amount_high)
-                                SELECT :scan, :filter, <stage>, <pipeline>, count(*), count(closedate), count(amount),
-                                       count(createdate), sum(amount), avg(amount), min(amount), max(amount)
-                                FROM deals WHERE scan_id = :scan AND <where> <groupBy>""")
-                        .define("stage", filter.stage).define("pipeline", filter.pipeline)
-                        .define("where", filter.where)
-                        .define("groupBy", filter == Filter.ALL ? "" : "GROUP BY 3, 4")
-                        .bind("scan", scan.value()).bind("filter", filter.key()).execute();
-                for (DealSort sort : DealSort.values()) {
-                    tx.createUpdate("""
-                                    INSERT INTO result_chunks (scan_id, sort_by, filter, stage, pipeline, chunk, ids)
-                                    SELECT :scan, :sort, :filter, stage, pipeline, (position / <chunk>)::integer,
-                                           array_agg(hubspot_id ORDER BY position)
-                                    FROM (SELECT <stage> AS stage, <pipeline> AS pipeline, hubspot_id,
-                                                 row_number() OVER (<partition> ORDER BY <order>) - 1 AS position
-                                          FROM deals WHERE scan_id = :scan AND <where>) ranked
-                                    GROUP BY stage, pipeline, position / <chunk>""")
-                            .define("stage", filter.stage).define("pipeline", filter.pipeline)
-                            .define("where", filter.where).define("partition", filter.partition)
-                            .define("order", orderBy(sort, SortOrder.ASC)).define("chunk", CHUNK)
-                            .bind("scan", scan.value()).bind("sort", column(sort)).bind("filter", filter.key())
-                            .execute();
+            tx.execute("SET LOCAL work_mem = '64MB'");
+            tx.createUpdate("""
+                            INSERT INTO result_groups (scan_id, filter, stage, pipeline, deals, closedate_valued,
+                                amount_valued, createdate_valued, amount_total, amount_average, amount_low, amount_high)
+                            SELECT :scan,
+                                   CASE GROUPING(dealstage, pipeline) WHEN 3 THEN 'all' WHEN 1 THEN 'stage'
+                                        WHEN 2 THEN 'pipeline' ELSE 'stage_pipeline' END,
+                                   coalesce(dealstage, ''), coalesce(pipeline, ''), count(*), count(closedate),
+                                   count(amount), count(createdate), sum(amount), avg(amount), min(amount), max(amount)
+                            FROM deals WHERE scan_id = :scan
+                            GROUP BY GROUPING SETS ((), (dealstage), (pipeline), (dealstage, pipeline))
+                            HAVING (GROUPING(dealstage) = 1 OR dealstage IS NOT NULL)
+                               AND (GROUPING(pipeline) = 1 OR pipeline IS NOT NULL)""")
+                    .bind("scan", scan.value()).execute();
+            for (DealSort sort : DealSort.values()) {
+                // one ordered read per sort serves every filter: each deal takes the next position of each of
+                // its groups, so a group's chunks fill in order and are written as they fill
+                try (Positions positions = new Positions(tx, scan, column(sort))) {
+                    tx.createQuery("SELECT hubspot_id, dealstage, pipeline FROM deals WHERE scan_id = :scan ORDER BY <order>")
+                            .define("order", orderBy(sort, SortOrder.ASC))
+                            .bind("scan", scan.value()).setFetchSize(10_000)
+                            .map((rs, ctx) -> {
+                                positions.add(rs.getString(1), rs.getString(2), rs.getString(3));
+                                return Boolean.TRUE;
+                            })
+                            .forEach(ignored -> { });
                 }
             }
             tx.createUpdate("INSERT INTO result_indexes (scan_id, built_at) VALUES (:scan, now())")
                     .bind("scan", scan.value()).execute();
             return true;
         });
+    }
+
+    /** Deals appended in one sort order, written as chunks of each filter group's positions. */
+    private static final class Positions implements AutoCloseable {
+        private static final int WRITE_EVERY = 50;
+        private final Handle h;
+        private final ScanId scan;
+        private final String sort;
+        private final Map<List<String>, List<String>> open = new HashMap<>();
+        private final Map<List<String>, Integer> chunkNumbers = new HashMap<>();
+        private final List<Object[]> full = new ArrayList<>();
+
+        Positions(Handle h, ScanId scan, String sort) {
+            this.h = h;
+            this.scan = scan;
+            this.sort = sort;
+        }
+
+        void add(String id, String stage, String pipeline) {
+            append(List.of(Filter.ALL.key(), "", ""), id);
+            if (stage != null) append(List.of(Filter.STAGE.key(), stage, ""), id);
+            if (pipeline != null) append(List.of(Filter.PIPELINE.key(), "", pipeline), id);
+            if (stage != null && pipeline != null) append(List.of(Filter.STAGE_PIPELINE.key(), stage, pipeline), id);
+        }
+
+        private void append(List<String> group, String id) {
+            List<String> chunk = open.computeIfAbsent(group, g -> new ArrayList<>(CHUNK));
+            chunk.add(id);
+            if (chunk.size() == CHUNK) {
+                close(group, chunk);
+                open.remove(group);
+            }
+        }
+
+        private void close(List<String> group, List<String> ids) {
+            int number = chunkNumbers.merge(group, 1, Integer::sum) - 1;
+            full.add(new Object[] {group.get(0), group.get(1), group.get(2), number, ids.toArray(String[]::new)});
+            if (full.size() >= WRITE_EVERY) write();
+        }
+
+        private void write() {
+            if (full.isEmpty()) return;
+            PreparedBatch batch = h.prepareBatch("""
+                    INSERT INTO result_chunks (scan_id, sort_by, filter, stage, pipeline, chunk, ids)
+                    VALUES (:scan, :sort, :filter, :stage, :pipeline, :chunk, :ids)""");
+            for (Object[] row : full) {
+                batch.bind("scan", scan.value()).bind("sort", sort).bind("filter", row[0]).bind("stage", row[1])
+                        .bind("pipeline", row[2]).bind("chunk", row[3]).bindArray("ids", String.class, (String[]) row[4])
+                        .add();
+            }
+            batch.execute();
+            full.clear();
+        }
+
+        @Override
+        public void close() {
+            open.forEach(this::close);
+            open.clear();
+            write();
+        }
     }
 
     static Group group(Handle h, ScanId scan, DealQuery query) {
