@@ -81,11 +81,13 @@ public final class Bench {
         System.out.println("# machine: " + m);
     }
 
-    /** What PostgreSQL ingests through the persistence adapter, batch by batch, with nothing else running. */
+    /** What the service stores per second when the source never waits, with nothing else running. */
     void storage() {
         int deals = quick ? 100_000 : 500_000;
-        figure("ingest_db_only_batches_of_100_deals_per_s", StorageIngest.dealsPerSecond(deals, 100), "deals/s");
-        figure("ingest_db_only_batches_of_1000_deals_per_s", StorageIngest.dealsPerSecond(deals, 1000), "deals/s");
+        figure("ingest_0ms_source_deals_per_s", StorageIngest.throughScanRunner(work.resolve("ingest-runner"), deals),
+                "deals/s");
+        figure("ingest_db_only_pages_of_100_deals_per_s", StorageIngest.pageByPage(work.resolve("ingest-pages"), deals),
+                "deals/s");
     }
 
     /** Full scans at HubSpot's lowest rate limits, at 0 and 200 ms latency, and the sequential walk they beat. */
@@ -122,7 +124,7 @@ public final class Bench {
                 "--search-rate-limit", 0)) {
             app = Proc.app(work, "http://127.0.0.1:" + port, "big");
             double rate = scan(app, "full", deals, Duration.ofMinutes(15));
-            figure("ingest_0ms_unlimited_deals_per_s", rate, "deals/s");
+            figure("end_to_end_unlimited_simulator_deals_per_s", rate, "deals/s");
             figure("scan_of_" + deals + "_deals_completed_with_xmx256m", 1, "bool");
         }
         try {

@@ -48,8 +48,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPort(port)
-                    // this is the service's real data: keep PostgreSQL's crash safety (zonky turns fsync off)
+                    // this is the service's real data: keep PostgreSQL's crash safety (zonky turns both off);
+                    // only deal batches, which are fetched again if lost, commit without waiting for the disk
                     .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
             log.info("embedded PostgreSQL started on port {} with data in {}", postgres.getPort(), dataDir);

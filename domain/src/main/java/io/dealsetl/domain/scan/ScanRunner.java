@@ -21,6 +21,10 @@ import java.util.function.BooleanSupplier;
  */
 public final class ScanRunner {
     private static final System.Logger log = System.getLogger(ScanRunner.class.getName());
+    /** Deals stored in one transaction at most, when batches queue up faster than they are stored. */
+    static final int MAX_STORED_BATCH = 1000;
+    /** Batches read ahead of storing at most: a few seconds of extraction, little memory. */
+    private static final int READ_AHEAD_BATCHES = 10;
 
     private final ScanRepository scans;
     private final DealRepository deals;
@@ -66,15 +70,22 @@ public final class ScanRunner {
                 log.log(Level.INFO, "scan {0} resumed (attempt {1})", scan.id(), leased.attempt());
             }
             SourceStats before = scan.sourceStats();
-            Optional<DealBatch> batch;
-            while (!stop.getAsBoolean() && (batch = stream.next()).isPresent()) {
-                SourceStats stats = before.plus(stream.stats());
-                BatchOutcome outcome = store(scan, workerId, batch.get(), stats, stop);
-                if (outcome == null || outcome instanceof BatchOutcome.Stopped) return;
-                scan = scan.withProgress(((BatchOutcome.Stored) outcome).progress(), stats);
+            try (Readahead ahead = new Readahead(stream, READ_AHEAD_BATCHES, stop, "scan-read-" + scan.id())) {
+                Optional<DealBatch> batch;
+                while (!stop.getAsBoolean() && (batch = ahead.next(MAX_STORED_BATCH)).isPresent()) {
+                    SourceStats stats = before.plus(ahead.stats());
+                    BatchOutcome outcome = store(scan, workerId, batch.get(), stats, stop);
+                    if (outcome == null || outcome instanceof BatchOutcome.Stopped) return;
+                    scan = scan.withProgress(((BatchOutcome.Stored) outcome).progress(), stats);
+                }
+                if (stop.getAsBoolean() || !ahead.exhausted()) return;
+                scan = scan.withProgress(scan.progress(), before.plus(ahead.stats()));
+            } catch (InterruptedException e) {
+                // the worker is being shut down: the scan stays running and resumes elsewhere
+                Thread.currentThread().interrupt();
+                return;
             }
-            if (stop.getAsBoolean()) return;
-            Scan done = scan.withProgress(scan.progress(), before.plus(stream.stats())).complete(clock.instant());
+            Scan done = scan.complete(clock.instant());
             if (scans.compareAndSet(ScanStatus.RUNNING, done, workerId)) {
                 log.log(Level.INFO, "scan {0} completed: {1} deals, {2} source requests",
                         done.id(), done.progress().processedItems(), done.sourceStats().requests());

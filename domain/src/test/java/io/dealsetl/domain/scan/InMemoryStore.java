@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /** A small, honest in-memory stand-in for the PostgreSQL adapter: same rules, one lock. */
 final class InMemoryStore implements ScanRepository, DealRepository {
@@ -148,6 +150,7 @@ final class InMemoryStore implements ScanRepository, DealRepository {
     @Override
     public synchronized BatchOutcome append(ScanId scan, String workerId, DealBatch batch, SourceStats stats,
                                             Instant extractedAt) {
+        beforeStore.accept(batch);
         check();
         Row row = rows.get(scan);
         if (row == null) return new BatchOutcome.Stopped(null);
@@ -161,7 +164,33 @@ final class InMemoryStore implements ScanRepository, DealRepository {
         Progress progress = row.scan.progress().plus(added, batch.failed());
         row.scan = row.scan.withProgress(progress, stats);
         row.checkpoint = batch.checkpoint();
+        stored++;
+        afterStored.accept(stored);
+        notifyAll();
         return new BatchOutcome.Stored(progress);
+    }
+
+    /** Called with each batch offered, holding the store's lock. */
+    volatile Consumer<DealBatch> beforeStore = batch -> { };
+
+    /** Batches stored so far, over all scans. */
+    private int stored;
+    /** Called, holding the store's lock, with the number of batches stored so far. */
+    volatile IntConsumer afterStored = n -> { };
+
+    /** Waits until n batches have been stored: lets a test source produce a page only after the one before. */
+    synchronized void awaitStored(int n) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (stored < n) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) throw new AssertionError("only " + stored + " of " + n + " batches stored");
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override

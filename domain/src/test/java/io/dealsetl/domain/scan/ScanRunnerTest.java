@@ -8,7 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +22,11 @@ class ScanRunnerTest {
     final ScanRunner runner = new ScanRunner(store, store, source, clock, 3, Duration.ofMillis(50));
     final ScanService service = new ScanService(store, store, clock, new Random(1), Duration.ZERO, () -> { });
     final AccessToken token = new AccessToken("pat-na1-test");
+
+    {
+        // pages are read ahead of storing; in lockstep, each batch is stored alone and tests stay exact
+        source.beforePage = store::awaitStored;
+    }
 
     LeasedScan claim() {
         return store.claimNext("w1", clock.instant(), Duration.ofMinutes(1)).orElseThrow();
@@ -43,8 +51,8 @@ class ScanRunnerTest {
     void a_stopped_scan_resumes_after_its_last_stored_batch() {
         Scan scan = service.start("acme", ScanType.FULL, ScanConfig.defaults(), token);
         AtomicBoolean stop = new AtomicBoolean();
-        source.beforePage = page -> {
-            if (page == 1) stop.set(true);
+        store.afterStored = stored -> {
+            if (stored == 1) stop.set(true);
         };
 
         runner.run(claim(), "w1", stop::get);
@@ -52,9 +60,10 @@ class ScanRunnerTest {
         assertThat(store.prepared).as("a scan still running has no results to ready").isEmpty();
         store.releaseLease(scan.id(), "w1");
 
+        store.afterStored = stored -> { };
         source.beforePage = page -> { };
         LeasedScan again = claim();
-        assertThat(again.checkpoint()).isEqualTo("200");
+        assertThat(again.checkpoint()).isEqualTo("100");
         runner.run(again, "w1", () -> false);
 
         assertThat(service.get(scan.id()).status()).isEqualTo(ScanStatus.COMPLETED);
@@ -65,6 +74,7 @@ class ScanRunnerTest {
     void a_cancel_from_anywhere_stops_the_run_before_the_next_batch_is_stored() {
         Scan scan = service.start("acme", ScanType.FULL, ScanConfig.defaults(), token);
         source.beforePage = page -> {
+            store.awaitStored(page);
             if (page == 1) service.cancel(scan.id(), "enough");
         };
 
@@ -121,6 +131,7 @@ class ScanRunnerTest {
     void storage_outages_are_waited_out_without_losing_or_doubling_a_batch() {
         Scan scan = service.start("acme", ScanType.FULL, ScanConfig.defaults(), token);
         source.beforePage = page -> {
+            store.awaitStored(page);
             if (page == 1) {
                 store.down = true;
                 new Thread(() -> {
@@ -134,6 +145,40 @@ class ScanRunnerTest {
 
         assertThat(service.get(scan.id()).status()).isEqualTo(ScanStatus.COMPLETED);
         assertThat(store.dealIds(scan.id())).hasSize(250).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void batches_queued_while_storing_is_slow_are_stored_together_in_order() {
+        FakeDealSource many = new FakeDealSource(2_000, 100);
+        ScanRunner merging = new ScanRunner(store, store, many, clock, 3, Duration.ofMillis(50));
+        Scan scan = service.start("acme", ScanType.FULL, ScanConfig.defaults(), token);
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        CountDownLatch firstStoreBegun = new CountDownLatch(1);
+        many.beforePage = page -> {
+            if (page == 1) await(firstStoreBegun);
+        };
+        store.beforeStore = batch -> {
+            batchSizes.add(batch.deals().size());
+            firstStoreBegun.countDown();
+            if (batchSizes.size() == 1) sleep(300); // the database is slow once: pages queue up meanwhile
+        };
+
+        merging.run(claim(), "w1", () -> false);
+
+        assertThat(service.get(scan.id()).status()).isEqualTo(ScanStatus.COMPLETED);
+        assertThat(store.dealIds(scan.id())).hasSize(2_000).doesNotHaveDuplicates();
+        assertThat(batchSizes.get(0)).isEqualTo(100);
+        assertThat(batchSizes.subList(1, batchSizes.size())).as("merged, up to the cap")
+                .anyMatch(size -> size > 100).allMatch(size -> size <= ScanRunner.MAX_STORED_BATCH);
+        assertThat(store.row(scan.id()).checkpoint).isEqualTo("2000");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void sleep(long ms) {
