@@ -36,7 +36,7 @@ final class DealRows {
                    :ids::text[], :names::text[], :amounts::text[]::numeric[], :stages::text[], :pipelines::text[],
                    :closes::text[]::timestamptz[], :creates::text[]::timestamptz[], :modified::text[]::timestamptz[],
                    :owners::text[], :types::text[], :archived::text[]::boolean[], :archivedAt::text[]::timestamptz[],
-                   :pipelineLabels::text[], :stageLabels::text[], :properties::text[]::jsonb[]) AS t
+                   :pipelineLabels::text[], :stageLabels::text[], :properties::text[]::json[]) AS t
             ON CONFLICT (scan_id, hubspot_id) DO UPDATE SET
                 dealname = EXCLUDED.dealname, amount = EXCLUDED.amount, dealstage = EXCLUDED.dealstage,
                 pipeline = EXCLUDED.pipeline, closedate = EXCLUDED.closedate, createdate = EXCLUDED.createdate,
@@ -171,7 +171,7 @@ final class DealRows {
         return instant == null ? null : instant.toString();
     }
 
-    /** The raw properties as JSON; NUL is dropped because jsonb refuses {@code \u0000}. */
+    /** The raw properties as JSON; NUL is dropped, as from every other text of a deal. */
     private static String json(Map<String, String> properties) {
         try {
             String json = JSON.writeValueAsString(properties);

@@ -84,6 +84,9 @@ public final class PostgresScanRepository implements ScanRepository {
     @Override
     public Optional<Long> delete(ScanId id) {
         return guarded(() -> jdbi.inTransaction(h -> {
+            // locked first, so a batch being stored either commits before its deals are deleted or finds the
+            // scan gone: nothing holds deals to their scan but this
+            h.execute("SELECT 1 FROM scans WHERE id = ? FOR UPDATE", id.value());
             long deals = h.createUpdate("DELETE FROM deals WHERE scan_id = :id").bind("id", id.value()).execute();
             int scans = h.createUpdate("DELETE FROM scans WHERE id = :id").bind("id", id.value()).execute();
             return scans == 0 ? Optional.<Long>empty() : Optional.of(deals);

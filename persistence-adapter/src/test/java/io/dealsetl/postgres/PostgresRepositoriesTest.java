@@ -36,6 +36,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -44,7 +45,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -379,6 +382,30 @@ class PostgresRepositoriesTest {
         assertThat(scans.delete(scan.id())).contains(2L);
         assertThat(scans.find(scan.id())).isEmpty();
         assertThat(scans.delete(scan.id())).isEmpty();
+    }
+
+    @Test
+    void a_scan_deleted_while_a_batch_is_being_stored_leaves_none_of_its_deals_behind() throws Exception {
+        Scan scan = running(tenant(), 3);
+        ExecutorService deleter = Executors.newSingleThreadExecutor();
+        try (Handle storing = jdbi.open()) {
+            // what append does: the scan's row locked for the whole transaction that writes its deals
+            storing.begin();
+            storing.execute("SELECT 1 FROM scans WHERE id = ? FOR UPDATE", scan.id().value());
+            storing.execute("INSERT INTO deals (scan_id, hubspot_id, archived, properties, extracted_at) "
+                    + "VALUES (?, '1', false, '{}', now())", scan.id().value());
+            Future<Optional<Long>> deleted = deleter.submit(() -> scans.delete(scan.id()));
+            Thread.sleep(300);
+            assertThat(deleted).as("waits for the batch").isNotDone();
+            storing.commit();
+
+            assertThat(deleted.get(10, TimeUnit.SECONDS)).contains(1L);
+        } finally {
+            deleter.shutdownNow();
+        }
+        long left = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM deals WHERE scan_id = :id")
+                .bind("id", scan.id().value()).mapTo(Long.class).one());
+        assertThat(left).isZero();
     }
 
     @Test
