@@ -102,7 +102,9 @@ public final class App implements AutoCloseable {
             }
             try {
                 TokenCipher cipher = TokenKeys.cipher(config);
-                return new Database(embedded, Postgres.migratedPool(settings), cipher);
+                // a scan worker storing a large batch uses two connections; the API's reads take the rest
+                int connections = Math.max(10, 2 * config.workerThreads() + 4);
+                return new Database(embedded, Postgres.migratedPool(settings.withMaxPoolSize(connections)), cipher);
             } catch (RuntimeException e) {
                 if (embedded != null) embedded.close();
                 throw e;

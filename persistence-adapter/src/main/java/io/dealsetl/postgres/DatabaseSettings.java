@@ -12,6 +12,10 @@ import java.nio.charset.StandardCharsets;
  */
 public record DatabaseSettings(String jdbcUrl, String user, String password, int maxPoolSize) {
 
+    public DatabaseSettings withMaxPoolSize(int size) {
+        return new DatabaseSettings(jdbcUrl, user, password, size);
+    }
+
     /**
      * Reads {@code postgres://user:pass@host:port/db?params} (also {@code postgresql://}) or
      * {@code jdbc:postgresql://host:port/db?user=..&password=..}.

@@ -51,26 +51,30 @@ final class DealRows {
     private DealRows() {
     }
 
-    /**
-     * Stores the deals and returns how many were new to the scan. The caller holds the scan's row lock, so no
-     * other transaction writes this scan's deals meanwhile.
-     */
-    static long store(Handle h, ScanId scan, Collection<Deal> batch, Instant extractedAt) {
-        if (batch.isEmpty()) return 0;
-        // one row per id, the last one winning, as the source's latest word on the deal
+    /** One deal per id, the last one winning, as the source's latest word on it; in first-seen order. */
+    static List<Deal> unique(Collection<Deal> batch) {
         Map<String, Deal> unique = new LinkedHashMap<>();
         for (Deal deal : batch) unique.put(deal.id(), deal);
+        return new ArrayList<>(unique.values());
+    }
+
+    /**
+     * Stores deals (unique by id) and returns how many were new to the scan. Another transaction storing the
+     * same deals meanwhile (a worker that lost its lease) makes this one wait and then update them.
+     */
+    static long store(Handle h, ScanId scan, List<Deal> deals, Instant extractedAt) {
+        if (deals.isEmpty()) return 0;
         // deals already stored are rare (a batch fetched again after a resume, a deal changed during an
         // incremental scan), so the batch is first offered to COPY, which refuses it whole on a known deal
         h.savepoint(SAVEPOINT);
         try {
-            copy(h, scan, unique.values(), extractedAt);
+            copy(h, scan, deals, extractedAt);
             h.releaseSavepoint(SAVEPOINT);
-            return unique.size();
+            return deals.size();
         } catch (UnableToExecuteStatementException e) {
             if (!isUniqueViolation(e)) throw e;
             h.rollbackToSavepoint(SAVEPOINT);
-            return upsert(h, scan, unique.values(), extractedAt);
+            return upsert(h, scan, deals, extractedAt);
         }
     }
 

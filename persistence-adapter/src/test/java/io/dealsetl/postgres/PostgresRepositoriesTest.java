@@ -247,6 +247,31 @@ class PostgresRepositoriesTest {
     }
 
     @Test
+    void a_large_batch_is_stored_over_two_connections_whole_counted_once_and_not_at_all_once_stopped() {
+        Scan scan = running(tenant(), 2_000);
+        List<Deal> large = new ArrayList<>();
+        for (int i = 0; i < PostgresDealRepository.SPLIT_AT * 2 + 1; i++) large.add(deal("9" + i, "1", "closedwon", null));
+        DealBatch batch = new DealBatch(large, 2, "cp-large");
+
+        BatchOutcome first = deals.append(scan.id(), "w1", batch, SourceStats.NONE, NOW);
+        BatchOutcome again = deals.append(scan.id(), "w1", batch, SourceStats.NONE, NOW);
+
+        assertThat(first).isEqualTo(new BatchOutcome.Stored(new Progress(2_000, large.size(), 2)));
+        assertThat(again).as("stored again after a resume").isEqualTo(new BatchOutcome.Stored(new Progress(2_000, large.size(), 4)));
+        assertThat(deals.find(scan.id(), DealQuery.firstPage(10)).totalResults()).isEqualTo(large.size());
+
+        List<Deal> more = new ArrayList<>();
+        for (int i = 0; i < PostgresDealRepository.SPLIT_AT * 2; i++) more.add(deal("8" + i, "1", "closedwon", null));
+        assertThat(deals.append(scan.id(), "intruder", new DealBatch(more, 0, "x"), SourceStats.NONE, NOW))
+                .isEqualTo(new BatchOutcome.Stopped(ScanStatus.RUNNING));
+        scans.compareAndSet(ScanStatus.RUNNING, scan.cancel("stop", NOW), null);
+        assertThat(deals.append(scan.id(), "w1", new DealBatch(more, 0, "x"), SourceStats.NONE, NOW))
+                .isEqualTo(new BatchOutcome.Stopped(ScanStatus.CANCELLED));
+        assertThat(deals.find(scan.id(), DealQuery.firstPage(10)).totalResults()).isEqualTo(large.size());
+        assertThat(scans.find(scan.id()).orElseThrow().progress().processedItems()).isEqualTo(large.size());
+    }
+
+    @Test
     void results_sort_filter_and_page_without_overlap_keeping_nulls_last_while_running_and_once_completed() {
         Scan scan = running(tenant(), 6);
         deals.append(scan.id(), "w1", new DealBatch(List.of(
@@ -389,11 +414,11 @@ class PostgresRepositoriesTest {
         Scan scan = running(tenant(), 3);
         ExecutorService deleter = Executors.newSingleThreadExecutor();
         try (Handle storing = jdbi.open()) {
-            // what append does: the scan's row locked for the whole transaction that writes its deals
+            // what append does: deals written, then the scan's row locked by its progress until the commit
             storing.begin();
-            storing.execute("SELECT 1 FROM scans WHERE id = ? FOR UPDATE", scan.id().value());
             storing.execute("INSERT INTO deals (scan_id, hubspot_id, archived, properties, extracted_at) "
                     + "VALUES (?, '1', false, '{}', now())", scan.id().value());
+            storing.execute("UPDATE scans SET processed_items = processed_items + 1 WHERE id = ?", scan.id().value());
             Future<Optional<Long>> deleted = deleter.submit(() -> scans.delete(scan.id()));
             Thread.sleep(300);
             assertThat(deleted).as("waits for the batch").isNotDone();
