@@ -7,11 +7,16 @@ import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.port.DealBatch;
 import io.dealsetl.domain.port.DealStream;
 import io.dealsetl.domain.scan.SourceStats;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An incremental extraction: deals modified since a watermark, read from the search API in keyset windows.
@@ -20,36 +25,146 @@ import java.util.Set;
  * modified during the scan move ahead of the window instead of shifting offsets. When a whole page shares
  * one millisecond, that millisecond is drained by hs_object_id. Archived deals (which search never returns)
  * come from the archived list, filtered by archivedAt.
+ *
+ * <p>Each window depends on the page before it, so one walk waits a round trip per page and uses a fraction
+ * of the search budget. When there are many changes, the id range is split into lanes, each its own keyset
+ * walk with one search in flight, sharing the token's search budget.
  */
 final class ChangesStream implements DealStream {
+    private static final Logger log = LoggerFactory.getLogger(ChangesStream.class);
     static final int PAGE = 200;
+    /** Fewer search pages than this per lane is not worth a lane, nor the search for the highest id. */
+    private static final int MIN_PAGES_PER_LANE = 5;
 
     private final Extraction extraction;
+    private final ExecutorService prefetch;
+    private final int lanesWanted;
     private final long sinceMs;
     private String phase;
-    private long lowerMs;
-    private Long drainMs;
-    private String drainAfterId;
     private String after;
-    private final Set<String> seenAtLower = new HashSet<>();
-    private final java.util.concurrent.ExecutorService prefetch;
-    /** The next search, already sent while the current page is being stored. */
-    private java.util.concurrent.CompletableFuture<JsonNode> ahead;
+    /** Null until planned, on the first page of a fresh scan. */
+    private List<Lane> lanes;
+    private int turn;
     private Long total;
 
-    ChangesStream(Extraction extraction, Checkpoint from, java.util.concurrent.ExecutorService prefetch) {
+    /** One id range walked in keyset windows: its position, plus the search in flight. */
+    private final class Lane {
+        final Long firstId;
+        final Long lastId;
+        long lowerMs;
+        Long drainMs;
+        String drainAfterId;
+        boolean done;
+        final Set<String> seenAtLower = new HashSet<>();
+        CompletableFuture<JsonNode> inFlight;
+
+        Lane(Checkpoint.Lane at) {
+            firstId = at.firstId();
+            lastId = at.lastId();
+            lowerMs = at.lowerMs();
+            drainMs = at.drainMs();
+            drainAfterId = at.drainAfterId();
+            done = at.done();
+        }
+
+        Checkpoint.Lane position() {
+            return new Checkpoint.Lane(firstId, lastId, lowerMs, drainMs, drainAfterId, done);
+        }
+
+        /** Sends the search this lane's position calls for; the body is built now, on the caller's thread. */
+        void send() {
+            ObjectNode body = drainMs != null ? drainQuery() : windowQuery();
+            inFlight = CompletableFuture.supplyAsync(() -> search(body), prefetch);
+        }
+
+        private ObjectNode windowQuery() {
+            List<ObjectNode> filters = extraction.pipelineFilter();
+            filters.add(Extraction.filter("hs_lastmodifieddate", "GTE", Long.toString(lowerMs)));
+            if (firstId != null) filters.add(Extraction.filter("hs_object_id", "GTE", Long.toString(firstId)));
+            if (lastId != null) filters.add(Extraction.filter("hs_object_id", "LTE", Long.toString(lastId)));
+            return query(filters, "hs_lastmodifieddate");
+        }
+
+        private ObjectNode drainQuery() {
+            List<ObjectNode> filters = extraction.pipelineFilter();
+            filters.add(Extraction.filter("hs_lastmodifieddate", "EQ", Long.toString(drainMs)));
+            filters.add(Extraction.filter("hs_object_id", "GT", drainAfterId));
+            if (lastId != null) filters.add(Extraction.filter("hs_object_id", "LTE", Long.toString(lastId)));
+            return query(filters, "hs_object_id");
+        }
+
+        /** Takes the answer to the search in flight, moves the lane past it, and returns the deals new to it. */
+        List<JsonNode> take() {
+            JsonNode results = Extraction.await(inFlight).path("results");
+            inFlight = null;
+            return drainMs != null ? drained(results) : windowed(results);
+        }
+
+        private List<JsonNode> windowed(JsonNode results) {
+            List<JsonNode> fresh = new ArrayList<>();
+            long maxMs = lowerMs;
+            for (JsonNode r : results) {
+                long modified = modifiedMs(r);
+                if (modified == lowerMs && seenAtLower.contains(r.path("id").asText())) continue;
+                fresh.add(r);
+                maxMs = Math.max(maxMs, modified);
+            }
+            boolean full = results.size() >= PAGE;
+            if (full && fresh.isEmpty()) {
+                // a whole page shares lowerMs and was seen already: drain that millisecond by id
+                drainMs = lowerMs;
+                drainAfterId = firstId == null ? "0" : Long.toString(firstId - 1);
+                return fresh;
+            }
+            if (maxMs > lowerMs) {
+                lowerMs = maxMs;
+                seenAtLower.clear();
+            }
+            for (JsonNode r : fresh) {
+                if (modifiedMs(r) == lowerMs) seenAtLower.add(r.path("id").asText());
+            }
+            done = !full;
+            return fresh;
+        }
+
+        private List<JsonNode> drained(JsonNode results) {
+            List<JsonNode> page = new ArrayList<>();
+            String lastSeen = drainAfterId;
+            for (JsonNode r : results) {
+                lastSeen = r.path("id").asText();
+                // the window pages already delivered some of this millisecond's deals
+                if (!seenAtLower.contains(lastSeen)) page.add(r);
+            }
+            if (results.size() < PAGE) {
+                lowerMs = drainMs + 1;
+                drainMs = null;
+                drainAfterId = null;
+                seenAtLower.clear();
+            } else {
+                drainAfterId = lastSeen;
+            }
+            return page;
+        }
+    }
+
+    ChangesStream(Extraction extraction, Checkpoint from, ExecutorService prefetch, int laneCount) {
         this.extraction = extraction;
         this.prefetch = prefetch;
+        this.lanesWanted = laneCount;
         this.sinceMs = extraction.request.modifiedSince().toEpochMilli();
         if (from == null) {
             phase = Checkpoint.CHANGES;
-            lowerMs = sinceMs;
-        } else {
-            phase = from.phase();
-            lowerMs = from.lowerMs() == null ? sinceMs : from.lowerMs();
-            drainMs = from.drainMs();
-            drainAfterId = from.drainAfterId();
-            after = from.after();
+            return;
+        }
+        phase = from.phase();
+        after = from.after();
+        if (from.lanes() != null) {
+            lanes = new ArrayList<>();
+            for (Checkpoint.Lane at : from.lanes()) lanes.add(new Lane(at));
+        } else if (phase.equals(Checkpoint.CHANGES)) {
+            // written before lanes: the one walk it describes goes on as one lane
+            lanes = List.of(new Lane(new Checkpoint.Lane(null, null,
+                    from.lowerMs() == null ? sinceMs : from.lowerMs(), from.drainMs(), from.drainAfterId(), false)));
         }
     }
 
@@ -68,7 +183,8 @@ final class ChangesStream implements DealStream {
         while (true) {
             switch (phase) {
                 case Checkpoint.CHANGES -> {
-                    Optional<DealBatch> batch = drainMs != null ? drainPage() : windowPage();
+                    if (lanes == null) plan();
+                    Optional<DealBatch> batch = lanePage();
                     if (batch.isPresent()) return batch;
                 }
                 case Checkpoint.ARCHIVED -> {
@@ -81,78 +197,43 @@ final class ChangesStream implements DealStream {
         }
     }
 
-    /** The search the current state calls for: the window from lowerMs, or the drain of one millisecond. */
-    private JsonNode searchNow() {
-        List<ObjectNode> filters = extraction.pipelineFilter();
-        if (drainMs != null) {
-            filters.add(Extraction.filter("hs_lastmodifieddate", "EQ", Long.toString(drainMs)));
-            filters.add(Extraction.filter("hs_object_id", "GT", drainAfterId));
-            return search(filters, "hs_object_id");
+    /** Splits the id range into lanes when there are enough changes to keep them busy. */
+    private void plan() {
+        long pages = expectedTotal() / PAGE;
+        int n = (int) Math.max(1, Math.min(lanesWanted, pages / MIN_PAGES_PER_LANE));
+        Long maxId = n > 1 ? extraction.highestId() : null;
+        if (maxId == null || maxId < n) n = 1;
+        lanes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Long first = i == 0 ? null : maxId * i / n + 1;
+            // the last lane is open-ended: deals created during the scan have ids past today's highest
+            Long last = i == n - 1 ? null : maxId * (i + 1) / n;
+            lanes.add(new Lane(new Checkpoint.Lane(first, last, sinceMs, null, null, false)));
         }
-        filters.add(Extraction.filter("hs_lastmodifieddate", "GTE", Long.toString(lowerMs)));
-        return search(filters, "hs_lastmodifieddate");
+        if (n > 1) log.info("incremental scan split into {} parallel search lanes over ids up to {}", n, maxId);
     }
 
-    private JsonNode nextAnswer() {
-        java.util.concurrent.CompletableFuture<JsonNode> sent = ahead;
-        ahead = null;
-        return sent == null ? searchNow() : Extraction.await(sent);
-    }
-
-    /** Sends the next search now, so it travels while the current batch is stored. */
-    private void sendAhead() {
-        if (phase.equals(Checkpoint.CHANGES)) ahead = java.util.concurrent.CompletableFuture.supplyAsync(this::searchNow, prefetch);
-    }
-
-    private Optional<DealBatch> windowPage() {
-        JsonNode answer = nextAnswer();
-        JsonNode results = answer.path("results");
-        List<JsonNode> fresh = new ArrayList<>();
-        long maxMs = lowerMs;
-        for (JsonNode r : results) {
-            long modified = modifiedMs(r);
-            if (modified == lowerMs && seenAtLower.contains(r.path("id").asText())) continue;
-            fresh.add(r);
-            maxMs = Math.max(maxMs, modified);
+    /** The next page of changes, taking lanes in turn; empty once every lane is done. */
+    private Optional<DealBatch> lanePage() {
+        Lane lane = null;
+        for (int i = 0; i < lanes.size() && lane == null; i++) {
+            Lane candidate = lanes.get((turn + i) % lanes.size());
+            if (!candidate.done) {
+                lane = candidate;
+                turn = (turn + i + 1) % lanes.size();
+            }
         }
-        boolean full = results.size() >= PAGE;
-        if (full && fresh.isEmpty()) {
-            // a whole page shares lowerMs and was seen already: drain that millisecond by id
-            drainMs = lowerMs;
-            drainAfterId = "0";
+        if (lane == null) {
+            finishChanges();
             return Optional.empty();
         }
-        if (maxMs > lowerMs) {
-            lowerMs = maxMs;
-            seenAtLower.clear();
+        for (Lane l : lanes) {
+            if (!l.done && l.inFlight == null) l.send();
         }
-        for (JsonNode r : fresh) {
-            if (modifiedMs(r) == lowerMs) seenAtLower.add(r.path("id").asText());
-        }
-        if (!full) finishChanges();
-        sendAhead();
-        return Optional.of(batch(fresh, false));
-    }
-
-    private Optional<DealBatch> drainPage() {
-        JsonNode results = nextAnswer().path("results");
-        List<JsonNode> page = new ArrayList<>();
-        String lastId = drainAfterId;
-        for (JsonNode r : results) {
-            lastId = r.path("id").asText();
-            // the window pages already delivered some of this millisecond's deals
-            if (!seenAtLower.contains(lastId)) page.add(r);
-        }
-        if (results.size() < PAGE) {
-            lowerMs = drainMs + 1;
-            drainMs = null;
-            drainAfterId = null;
-            seenAtLower.clear();
-        } else {
-            drainAfterId = lastId;
-        }
-        sendAhead();
-        return Optional.of(batch(page, false));
+        List<JsonNode> changed = lane.take();
+        // the lane's next search travels while this page is stored
+        if (!lane.done) lane.send();
+        return Optional.of(batch(changed, false));
     }
 
     private DealBatch archivedPage() {
@@ -170,15 +251,20 @@ final class ChangesStream implements DealStream {
         // archived deals are changes too: an incremental scan reports what was archived since the watermark
         phase = Checkpoint.ARCHIVED;
         after = null;
+        lanes = null;
     }
 
-    private JsonNode search(List<ObjectNode> filters, String sortBy) {
+    private ObjectNode query(List<ObjectNode> filters, String sortBy) {
         ObjectNode body = HubSpotClient.JSON.createObjectNode();
         body.putArray("filterGroups").addObject().putArray("filters").addAll(filters);
         body.putArray("sorts").addObject().put("propertyName", sortBy).put("direction", "ASCENDING");
         ArrayNode props = body.putArray("properties");
         extraction.properties.forEach(props::add);
         body.put("limit", PAGE);
+        return body;
+    }
+
+    private JsonNode search(ObjectNode body) {
         return extraction.client.post(extraction.token, "/crm/v3/objects/deals/search", body, true, extraction.cost);
     }
 
@@ -190,11 +276,16 @@ final class ChangesStream implements DealStream {
     }
 
     private String checkpoint() {
-        return new Checkpoint(phase, after, lowerMs, drainMs, drainAfterId).text();
+        List<Checkpoint.Lane> positions = null;
+        if (lanes != null) {
+            positions = new ArrayList<>();
+            for (Lane lane : lanes) positions.add(lane.position());
+        }
+        return new Checkpoint(phase, after, null, null, null, null, positions).text();
     }
 
     private static long modifiedMs(JsonNode record) {
-        java.time.Instant t = DealMapper.instant(record.path("properties").path("hs_lastmodifieddate").asText(null));
+        Instant t = DealMapper.instant(record.path("properties").path("hs_lastmodifieddate").asText(null));
         if (t == null) t = DealMapper.instant(record.path("updatedAt").asText(null));
         return t == null ? 0 : t.toEpochMilli();
     }
@@ -206,6 +297,9 @@ final class ChangesStream implements DealStream {
 
     @Override
     public void close() {
-        if (ahead != null) ahead.cancel(true);
+        if (lanes == null) return;
+        for (Lane lane : lanes) {
+            if (lane.inFlight != null) lane.inFlight.cancel(true);
+        }
     }
 }

@@ -8,13 +8,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
  *
  * @param phase       ACTIVE (list of live deals), CHANGES (search of changed deals), ARCHIVED, DONE
  * @param after       list cursor for the next page, or null at a phase's start
- * @param lowerMs     changes: next search starts at hs_lastmodifieddate &gt;= this
- * @param drainMs     changes: the millisecond being drained by id, or null
- * @param drainAfterId changes: drain continues after this hs_object_id
+ * @param lowerMs     changes, one lane (checkpoints written before lanes): next search starts at
+ *                    hs_lastmodifieddate &gt;= this
+ * @param drainMs     changes, one lane: the millisecond being drained by id, or null
+ * @param drainAfterId changes, one lane: drain continues after this hs_object_id
+ * @param walks       active: the id ranges of a partitioned list walk
+ * @param lanes       changes: the id ranges the search walks in parallel
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record Checkpoint(String phase, String after, Long lowerMs, Long drainMs, String drainAfterId,
-                  java.util.List<Walk> walks) {
+                  java.util.List<Walk> walks, java.util.List<Lane> lanes) {
 
     /**
      * One id range of a partitioned list walk.
@@ -25,8 +28,20 @@ record Checkpoint(String phase, String after, Long lowerMs, Long drainMs, String
     record Walk(String after, Long last, boolean done) {
     }
 
-    Checkpoint(String phase, String after, Long lowerMs, Long drainMs, String drainAfterId) {
-        this(phase, after, lowerMs, drainMs, drainAfterId, null);
+    /**
+     * One id range of the changes search, walked in keyset windows on hs_lastmodifieddate.
+     *
+     * @param firstId      lowest id the lane covers, or null from the lowest
+     * @param lastId       highest id the lane covers, or null for the last (open-ended) lane
+     * @param lowerMs      next search starts at hs_lastmodifieddate &gt;= this
+     * @param drainMs      the millisecond being drained by id, or null
+     * @param drainAfterId drain continues after this hs_object_id
+     */
+    record Lane(Long firstId, Long lastId, long lowerMs, Long drainMs, String drainAfterId, boolean done) {
+    }
+
+    Checkpoint(String phase, String after) {
+        this(phase, after, null, null, null, null, null);
     }
 
     static final String ACTIVE = "ACTIVE";

@@ -112,6 +112,21 @@ final class Extraction {
         }
     }
 
+    /** The highest deal id there is (one search), or null when HubSpot cannot say. */
+    Long highestId() {
+        ObjectNode body = HubSpotClient.JSON.createObjectNode();
+        body.putArray("sorts").addObject().put("propertyName", "hs_object_id").put("direction", "DESCENDING");
+        body.putArray("properties").add("hs_object_id");
+        body.put("limit", 1);
+        try {
+            JsonNode top = client.post(token, "/crm/v3/objects/deals/search", body, true, cost).path("results").path(0);
+            return ListStream.number(top.path("id").asText(null));
+        } catch (ExtractionFailure e) {
+            if (HubSpotDealSource.isFatal(e)) throw e;
+            return null;
+        }
+    }
+
     List<ObjectNode> pipelineFilter() {
         List<ObjectNode> filters = new ArrayList<>();
         if (request.config().pipeline() != null) filters.add(filter("pipeline", "EQ", request.config().pipeline()));

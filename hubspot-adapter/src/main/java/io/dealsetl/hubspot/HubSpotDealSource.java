@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Deals from HubSpot's CRM v3 API. Full scans walk the list endpoint (plus the archived list when asked);
  * incremental scans walk the search API in keyset windows on hs_lastmodifieddate, so the 10,000-result
- * search cap never applies. Thread-safe: one source serves every scan, sharing each token's rate budget.
+ * search cap never applies. Both split large walks into id ranges walked in parallel. Thread-safe: one source serves every scan, sharing each token's rate budget.
  */
 public final class HubSpotDealSource implements DealSource {
     private static final Logger log = LoggerFactory.getLogger(HubSpotDealSource.class);
@@ -60,7 +60,7 @@ public final class HubSpotDealSource implements DealSource {
         DealMapper mapper = new DealMapper(pipelines);
         Extraction extraction = new Extraction(client, token, request, properties, mapper, cost);
         if (request.modifiedSince() == null) return new ListStream(extraction, from, prefetch, settings.listWalks());
-        return new ChangesStream(extraction, from, prefetch);
+        return new ChangesStream(extraction, from, prefetch, settings.listWalks());
     }
 
     private Pipelines pipelines(AccessToken token, HubSpotClient.Cost cost) {

@@ -9,7 +9,8 @@ import java.time.Duration;
  *                       X-HubSpot-RateLimit-* headers say otherwise (100 / 10 s: the lowest tier)
  * @param searchPerSecond search requests per second per token (HubSpot documents 5)
  * @param maxRetries     retries of a request that failed transiently (5xx, timeouts, resets)
- * @param listWalks      parallel list walks a full scan may split into (1 = one sequential walk)
+ * @param listWalks      parallel walks a scan may split into, by id range: list walks for a full scan,
+ *                       search lanes for an incremental one (1 = one sequential walk)
  */
 public record HubSpotSettings(String baseUrl, Duration connectTimeout, Duration readTimeout, int generalLimit,
                               Duration generalWindow, int searchPerSecond, int maxRetries, Duration backoffStart,

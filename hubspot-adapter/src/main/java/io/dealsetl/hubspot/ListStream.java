@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dealsetl.domain.port.DealBatch;
 import io.dealsetl.domain.port.DealStream;
-import io.dealsetl.domain.port.ExtractionFailure;
 import io.dealsetl.domain.scan.SourceStats;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,7 +104,7 @@ final class ListStream implements DealStream {
         if (cursor == null || ids == null || ids.isEmpty() || !ascending(ids) || cursor <= ids.get(ids.size() - 1)) {
             return false;
         }
-        Long maxId = highestId();
+        Long maxId = extraction.highestId();
         if (maxId == null || maxId <= cursor) return false;
         long span = maxId - cursor;
         // ids are sparse; assume at least one deal per id step of the first page's density
@@ -186,21 +185,6 @@ final class ListStream implements DealStream {
         return batch(page, false);
     }
 
-    private Long highestId() {
-        ObjectNode body = HubSpotClient.JSON.createObjectNode();
-        body.putArray("sorts").addObject().put("propertyName", "hs_object_id").put("direction", "DESCENDING");
-        body.putArray("properties").add("hs_object_id");
-        body.put("limit", 1);
-        try {
-            JsonNode top = extraction.client.post(extraction.token, "/crm/v3/objects/deals/search", body, true,
-                    extraction.cost).path("results").path(0);
-            return number(top.path("id").asText(null));
-        } catch (ExtractionFailure e) {
-            if (HubSpotDealSource.isFatal(e)) throw e;
-            return null;
-        }
-    }
-
     private void endActivePhase(boolean archived) {
         after = null;
         phase = archived || !extraction.request.config().includeArchived() ? Checkpoint.DONE : Checkpoint.ARCHIVED;
@@ -217,7 +201,7 @@ final class ListStream implements DealStream {
             state = new ArrayList<>();
             for (Walk w : walks) state.add(new Checkpoint.Walk(w.after, w.last, w.done));
         }
-        return new Checkpoint(phase, walks == null ? after : null, null, null, null, state).text();
+        return new Checkpoint(phase, walks == null ? after : null, null, null, null, state, null).text();
     }
 
     private static List<Long> ids(JsonNode results) {
@@ -237,7 +221,7 @@ final class ListStream implements DealStream {
         return true;
     }
 
-    private static Long number(String text) {
+    static Long number(String text) {
         if (text == null || text.isEmpty() || text.length() > 18 || !text.chars().allMatch(Character::isDigit)) return null;
         return Long.parseLong(text);
     }

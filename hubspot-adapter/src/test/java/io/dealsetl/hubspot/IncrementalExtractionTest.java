@@ -118,4 +118,45 @@ class IncrementalExtractionTest {
             assertThat(seen).containsExactlyInAnyOrderElementsOf(modifiedSince(sim.portal().deals(), since));
         }
     }
+
+    @Test
+    void many_changes_are_searched_in_parallel_id_lanes_that_together_deliver_each_change_once() {
+        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(8_000).sharedTimestampDeals(1_500).build())) {
+            Instant since = Instant.parse("2024-01-01T00:00:00Z");
+            Set<String> expected = modifiedSince(sim.portal().deals(), since);
+
+            HubSpotDealSourceTest.Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(CONFIG, since), null));
+
+            assertThat(Checkpoint.parse(got.checkpoints().get(0)).lanes()).as("lanes").hasSize(4);
+            assertThat(got.deals().keySet()).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(got.ids()).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void a_few_changes_are_searched_in_one_lane() {
+        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(3_000).build())) {
+            List<SimDeal> deals = sim.portal().deals();
+            Instant since = deals.stream().map(d -> Instant.parse(d.properties().get("hs_lastmodifieddate")))
+                    .sorted(java.util.Comparator.reverseOrder()).skip(300).findFirst().orElseThrow();
+            Set<String> expected = modifiedSince(deals, since);
+
+            HubSpotDealSourceTest.Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(CONFIG, since), null));
+
+            assertThat(Checkpoint.parse(got.checkpoints().get(0)).lanes()).hasSize(1);
+            assertThat(got.deals().keySet()).containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    @Test
+    void a_checkpoint_written_before_lanes_resumes_as_one_walk() {
+        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(3_000).build())) {
+            Instant since = Instant.parse("2024-01-01T00:00:00Z");
+            String before = "{\"phase\":\"CHANGES\",\"lowerMs\":" + since.toEpochMilli() + "}";
+
+            HubSpotDealSourceTest.Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(CONFIG, since), before));
+
+            assertThat(got.deals().keySet()).containsExactlyInAnyOrderElementsOf(modifiedSince(sim.portal().deals(), since));
+        }
+    }
 }
