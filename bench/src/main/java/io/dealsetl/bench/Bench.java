@@ -159,8 +159,25 @@ public final class Bench {
                 }
             }
         }
-        int rounds = 2; // 16 clients x 27 queries x 2: enough for a p95 within the harness's time budget
-        List<Long> all = Collections.synchronizedList(new ArrayList<>());
+        // a service that has been running has its hot paths compiled: the first rounds warm the JIT up
+        concurrentReads(app, queries, 3);
+        Map<String, List<Long>> byQuery = concurrentReads(app, queries, 3);
+        List<Long> sorted = new ArrayList<>();
+        long worstP95 = 0;
+        for (List<Long> latencies : byQuery.values()) {
+            sorted.addAll(latencies);
+            worstP95 = Math.max(worstP95, percentile(latencies, 0.95));
+        }
+        figure("results_requests", sorted.size(), "requests");
+        figure("results_p50_ms_at_" + deals + "_deals_16_clients", percentile(sorted, 0.50), "ms");
+        figure("results_p95_ms_at_" + deals + "_deals_16_clients", percentile(sorted, 0.95), "ms");
+        figure("results_worst_page_p95_ms", worstP95, "ms");
+        figure("results_max_ms", percentile(sorted, 1.0), "ms");
+    }
+
+    /** 16 clients each reading every query {@code rounds} times; per query, the latency of each read to its last byte. */
+    static Map<String, List<Long>> concurrentReads(Proc app, List<String> queries, int rounds) throws Exception {
+        Map<String, List<Long>> all = new java.util.concurrent.ConcurrentHashMap<>();
         ExecutorService clients = Executors.newFixedThreadPool(16);
         List<Future<?>> work = new ArrayList<>();
         for (int c = 0; c < 16; c++) {
@@ -170,21 +187,29 @@ public final class Bench {
                     for (int q = 0; q < queries.size(); q++) {
                         String query = queries.get((q + client * 3) % queries.size());
                         long t = System.nanoTime();
-                        get(app, query);
-                        all.add((System.nanoTime() - t) / 1_000_000);
+                        HttpResponse<byte[]> page = HTTP.send(HttpRequest.newBuilder(URI.create(app.url + query))
+                                .header("Authorization", "Bearer " + KEY).timeout(Duration.ofSeconds(60)).build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+                        all.computeIfAbsent(query, k -> Collections.synchronizedList(new ArrayList<>()))
+                                .add((System.nanoTime() - t) / 1_000_000);
+                        if (page.statusCode() != 200) throw new IllegalStateException(query + ": " + page.statusCode());
                     }
                 }
                 return null;
             }));
         }
-        for (Future<?> f : work) f.get();
-        clients.shutdown();
-        List<Long> sorted = new ArrayList<>(all);
+        try {
+            for (Future<?> f : work) f.get();
+        } finally {
+            clients.shutdown();
+        }
+        return all;
+    }
+
+    static long percentile(List<Long> values, double p) {
+        List<Long> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
-        figure("results_requests", sorted.size(), "requests");
-        figure("results_p50_ms_at_" + deals + "_deals_16_clients", sorted.get(sorted.size() / 2), "ms");
-        figure("results_p95_ms_at_" + deals + "_deals_16_clients", sorted.get((int) (sorted.size() * 0.95)), "ms");
-        figure("results_max_ms", sorted.get(sorted.size() - 1), "ms");
+        return sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * p)));
     }
 
     private String lastScan;

@@ -70,20 +70,21 @@ final class ScanRoutes {
         links.put("self", ScanJson.scanPath(scan));
         links.put("status", ScanJson.scanPath(scan));
         links.put("results", ScanJson.scanPath(scan) + "/results");
-        ctx.status(202).json(body);
+        ctx.status(202);
+        JsonBodies.send(ctx, json, body);
     }
 
     void status(Context ctx) {
         ApiKey key = Auth.require(ctx, Permission.SCANS_READ);
         Scan scan = visibleScan(ctx, key);
-        ctx.json(view.status(scan, scans.summary(scan), clock.instant()));
+        JsonBodies.send(ctx, json, view.status(scan, scans.summary(scan), clock.instant()));
     }
 
     void results(Context ctx) {
         ApiKey key = Auth.require(ctx, Permission.DEALS_READ);
         Scan scan = visibleScan(ctx, key);
         DealQuery query = ResultsQuery.parse(ctx);
-        ScanResults results = scans.results(scan.id(), query);
+        ScanResults results = scans.results(scan, query);
         DealPage page = results.page();
         ObjectNode body = json.createObjectNode();
         body.put("scan_id", scan.id().value());
@@ -109,7 +110,7 @@ final class ScanRoutes {
         if (page.hasNext()) links.put("next", resultsLink(scan, query, query.page() + 1));
         if (page.hasPrevious()) links.put("previous", resultsLink(scan, query, query.page() - 1));
         links.put("scan", ScanJson.scanPath(scan));
-        ctx.json(body);
+        JsonBodies.send(ctx, json, body);
     }
 
     void cancel(Context ctx) {
@@ -140,7 +141,7 @@ final class ScanRoutes {
         progress.put("percentage", c.scan().progress().percentage());
         out.put("cancelled_at", Formats.timestamp(c.scan().finishedAt()));
         out.putObject("links").put("scan", ScanJson.scanPath(scan));
-        ctx.json(out);
+        JsonBodies.send(ctx, json, out);
     }
 
     void delete(Context ctx) {
@@ -153,7 +154,7 @@ final class ScanRoutes {
         out.put("scan_id", scan.id().value());
         out.put("deleted_deals", deleted);
         out.put("deleted_at", Formats.timestamp(clock.instant()));
-        ctx.json(out);
+        JsonBodies.send(ctx, json, out);
     }
 
     /** The scan, if the key may see its tenant; others' scans are reported as absent, not forbidden. */

@@ -58,14 +58,15 @@ final class SystemRoutes {
             components.put("database", "healthy");
             components.put("extraction_service", "healthy");
             body.set("components", components);
-            ctx.json(body);
+            JsonBodies.send(ctx, json, body);
         } catch (RuntimeException e) {
             body.put("status", "unhealthy");
             body.put("error", "Database connection failed");
             components.put("database", "unhealthy");
             components.put("extraction_service", "degraded");
             body.set("components", components);
-            ctx.status(503).json(body);
+            ctx.status(503);
+            JsonBodies.send(ctx, json, body);
         }
     }
 
@@ -87,7 +88,7 @@ final class SystemRoutes {
         body.put("cpu_usage", cpuPercent() + "%");
         body.put("running_scans_this_instance", info.runningScans().getAsInt());
         body.put("last_scan", Formats.timestamp(s.lastScanAt()));
-        ctx.json(body);
+        JsonBodies.send(ctx, json, body);
     }
 
     void openApi(Context ctx) {

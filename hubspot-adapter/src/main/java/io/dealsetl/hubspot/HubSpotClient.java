@@ -141,6 +141,9 @@ final class HubSpotClient {
                     "HubSpot rejected a request (HTTP " + status + ")",
                     what + ": " + error.path("message").asText(abbreviate(text))));
         } catch (IOException e) {
+            // when one connection breaks, its idle siblings have usually gone the same way (server restarted,
+            // keep-alives closed): the retry then opens a fresh one instead of trying each stale one in turn
+            http.connectionPool().evictAll();
             throw new Transient(what + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
         }
     }

@@ -1,11 +1,13 @@
 package io.dealsetl.postgres;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.deal.StoredDeal;
 import io.dealsetl.domain.scan.ScanId;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,7 +24,6 @@ import org.postgresql.PGConnection;
 /** Writes deals to and reads them from the {@code deals} table. */
 final class DealRows {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<LinkedHashMap<String, String>> PROPERTY_MAP = new TypeReference<>() { };
 
     static final String COLUMNS = """
             scan_id, hubspot_id, dealname, amount, dealstage, pipeline, closedate, createdate, hs_lastmodifieddate,
@@ -191,10 +192,21 @@ final class DealRows {
         return clean;
     }
 
+    /** Read with the streaming parser: a page reads a hundred of these, and data binding cost a tenth of it. */
     private static Map<String, String> properties(String json) {
-        try {
-            return JSON.readValue(json, PROPERTY_MAP);
-        } catch (JsonProcessingException e) {
+        try (JsonParser parser = JSON.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalStateException("stored deal properties are not a JSON object");
+            }
+            Map<String, String> properties = new LinkedHashMap<>();
+            String name;
+            while ((name = parser.nextFieldName()) != null) {
+                JsonToken value = parser.nextToken();
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) parser.skipChildren();
+                properties.put(name, value == JsonToken.VALUE_NULL ? null : parser.getValueAsString());
+            }
+            return properties;
+        } catch (IOException e) {
             throw new IllegalStateException("stored deal properties are not JSON", e);
         }
     }

@@ -53,6 +53,12 @@ public final class PostgresDealRepository implements DealRepository {
     /** Scans whose result index exists: it is permanent, so it is looked up once per scan. */
     private final Set<String> indexed = ConcurrentHashMap.newKeySet();
     private static final int MAX_REMEMBERED_INDEXES = 100_000;
+    private record GroupKey(String scan, ResultIndex.Filter filter, String stage, String pipeline) {
+    }
+
+    /** Groups of indexed scans, which never change; a deleted scan's are never asked for again. */
+    private final Map<GroupKey, ResultIndex.Group> groups = new ConcurrentHashMap<>();
+    private static final int MAX_REMEMBERED_GROUPS = 100_000;
     /** Deals in a batch from which it is stored over two connections. */
     static final int SPLIT_AT = 400;
     private final ExecutorService writers = Executors.newCachedThreadPool(runnable -> {
@@ -199,7 +205,7 @@ public final class PostgresDealRepository implements DealRepository {
     public DealPage find(ScanId scan, DealQuery query) {
         return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> {
             if (indexed(h, scan)) {
-                ResultIndex.Group group = ResultIndex.group(h, scan, query);
+                ResultIndex.Group group = group(h, scan, query);
                 return new DealPage(query, rows(h, scan, ResultIndex.page(h, scan, query, group)), group.deals());
             }
             // a scan still running has no index: its deals are read directly, as they are now
@@ -215,7 +221,7 @@ public final class PostgresDealRepository implements DealRepository {
     @Override
     public AmountSummary amounts(ScanId scan, DealQuery query) {
         return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> indexed(h, scan)
-                ? ResultIndex.group(h, scan, query).amounts()
+                ? group(h, scan, query).amounts()
                 : filtered(h, "SELECT sum(amount) AS total, avg(amount) AS average, min(amount) AS low,"
                         + " max(amount) AS high FROM deals", scan, query).map((rs, ctx) -> amountSummary(rs)).one()));
     }
@@ -228,7 +234,7 @@ public final class PostgresDealRepository implements DealRepository {
                 return new ResultsSummary(filtered(h, "SELECT count(*) FROM deals", scan, all).mapTo(Long.class).one(),
                         amounts(scan, all), countBy(h, scan, "pipeline"), countBy(h, scan, "dealstage"));
             }
-            ResultIndex.Group total = ResultIndex.group(h, scan, all);
+            ResultIndex.Group total = group(h, scan, all);
             return new ResultsSummary(total.deals(), total.amounts(),
                     withUnknown(ResultIndex.counts(h, scan, ResultIndex.Filter.PIPELINE), total.deals()),
                     withUnknown(ResultIndex.counts(h, scan, ResultIndex.Filter.STAGE), total.deals()));
@@ -238,6 +244,17 @@ public final class PostgresDealRepository implements DealRepository {
     @Override
     public void prepareResults(ScanId scan) {
         PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> indexed(h, scan)));
+    }
+
+    /** An indexed scan's group, remembered: it never changes, and a page asks for it twice. */
+    private ResultIndex.Group group(Handle h, ScanId scan, DealQuery query) {
+        GroupKey key = new GroupKey(scan.value(), ResultIndex.Filter.of(query), query.stage(), query.pipeline());
+        ResultIndex.Group group = groups.get(key);
+        if (group != null) return group;
+        group = ResultIndex.group(h, scan, query);
+        if (groups.size() >= MAX_REMEMBERED_GROUPS) groups.clear();
+        groups.put(key, group);
+        return group;
     }
 
     /** True when the scan's result index exists, building it first for a completed scan. */

@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -207,30 +207,45 @@ final class ResultIndex {
         if (from >= to) return List.of();
         long valued = group.valued(query.sortBy());
         long[] positions = new long[(int) (to - from)];
-        TreeSet<Integer> chunks = new TreeSet<>();
+        // per chunk, the slice of it the page needs: only those ids are sent and decoded, not all 1,000
+        TreeMap<Integer, int[]> slices = new TreeMap<>();
         for (long i = from; i < to; i++) {
             long ascending = query.sortOrder() == SortOrder.ASC ? i : descendingToAscending(i, valued, total);
             positions[(int) (i - from)] = ascending;
-            chunks.add((int) (ascending / CHUNK));
+            int offset = (int) (ascending % CHUNK);
+            slices.merge((int) (ascending / CHUNK), new int[] {offset, offset},
+                    (a, b) -> new int[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+        List<Integer> chunks = new ArrayList<>(slices.keySet());
+        List<Integer> lows = new ArrayList<>();
+        List<Integer> highs = new ArrayList<>();
+        for (int[] slice : slices.values()) {
+            lows.add(slice[0] + 1); // PostgreSQL arrays count from 1
+            highs.add(slice[1] + 1);
         }
         Filter filter = Filter.of(query);
         Map<Integer, String[]> ids = new HashMap<>();
         h.createQuery("""
-                        SELECT chunk, ids FROM result_chunks
-                        WHERE scan_id = :scan AND sort_by = :sort AND filter = :filter AND stage = :stage
-                          AND pipeline = :pipeline AND chunk = ANY(:chunks)""")
+                        SELECT c.chunk, c.ids[s.low : s.high] AS ids
+                        FROM unnest(:chunks::int[], :lows::int[], :highs::int[]) AS s(chunk, low, high)
+                        JOIN result_chunks c ON c.chunk = s.chunk
+                        WHERE c.scan_id = :scan AND c.sort_by = :sort AND c.filter = :filter AND c.stage = :stage
+                          AND c.pipeline = :pipeline""")
                 .bind("scan", scan.value()).bind("sort", column(query.sortBy())).bind("filter", filter.key())
                 .bind("stage", value(query.stage())).bind("pipeline", value(query.pipeline()))
-                .bindArray("chunks", Integer.class, List.copyOf(chunks))
+                .bindArray("chunks", Integer.class, chunks).bindArray("lows", Integer.class, lows)
+                .bindArray("highs", Integer.class, highs)
                 .map((rs, ctx) -> Map.entry(rs.getInt("chunk"), strings(rs.getArray("ids"))))
                 .forEach(e -> ids.put(e.getKey(), e.getValue()));
         List<String> page = new ArrayList<>(positions.length);
         for (long p : positions) {
-            String[] chunk = ids.get((int) (p / CHUNK));
-            if (chunk == null || chunk.length <= p % CHUNK) {
+            int chunk = (int) (p / CHUNK);
+            String[] slice = ids.get(chunk);
+            int at = (int) (p % CHUNK) - slices.get(chunk)[0];
+            if (slice == null || at >= slice.length) {
                 throw new IllegalStateException("result index of scan " + scan + " lacks position " + p);
             }
-            page.add(chunk[(int) (p % CHUNK)]);
+            page.add(slice[at]);
         }
         return page;
     }

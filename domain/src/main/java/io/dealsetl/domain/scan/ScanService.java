@@ -81,12 +81,21 @@ public final class ScanService {
      * @throws ScanStateConflictException when the scan has not completed
      */
     public ScanResults results(ScanId id, DealQuery query) {
-        Scan scan = get(id);
+        return results(get(id), query);
+    }
+
+    /**
+     * A page of results of a scan the caller has just read (to check it may be shown), without reading it
+     * again.
+     *
+     * @throws ScanStateConflictException when the scan has not completed
+     */
+    public ScanResults results(Scan scan, DealQuery query) {
         if (scan.status() != ScanStatus.COMPLETED) {
-            throw new ScanStateConflictException(id, scan.status(),
-                    "Scan not completed yet: " + id + " is " + scan.status().wireName());
+            throw new ScanStateConflictException(scan.id(), scan.status(),
+                    "Scan not completed yet: " + scan.id() + " is " + scan.status().wireName());
         }
-        return new ScanResults(scan, deals.find(id, query), deals.amounts(id, query));
+        return new ScanResults(scan, deals.find(scan.id(), query), deals.amounts(scan.id(), query));
     }
 
     /**

@@ -149,9 +149,11 @@ public final class ScanWorkers implements AutoCloseable {
     private void renewLeases() {
         running.forEach((id, run) -> {
             try {
-                if (!scans.renewLease(id, run.workerId(), clock.instant().plus(lease))) {
-                    log.log(Level.WARNING, "scan {0}: lease lost, stopping this worker's run", id);
-                    run.lostLease().set(true);
+                if (!scans.renewLease(id, run.workerId(), clock.instant().plus(lease))
+                        && !run.lostLease().getAndSet(true)) {
+                    // a scan that just ended has no lease left, while its results are being prepared
+                    boolean ended = scans.find(id).map(scan -> scan.status().isTerminal()).orElse(true);
+                    if (!ended) log.log(Level.WARNING, "scan {0}: lease lost, stopping this worker's run", id);
                 }
             } catch (RuntimeException e) {
                 // the database may be briefly away; the next beat tries again before the lease lapses
