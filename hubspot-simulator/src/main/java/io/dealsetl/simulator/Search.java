@@ -57,6 +57,38 @@ final class Search {
         String sortBy = sort.isObject() ? sort.path("propertyName").asText("hs_object_id") : null;
         boolean descending = sort.isObject() && "DESCENDING".equals(sort.path("direction").asText());
 
+        List<Portal.Rec> matches;
+        int total;
+        if (groups.isEmpty() && (sortBy == null || sortBy.equals("hs_object_id"))) {
+            // no filter, in id order (a count, the highest id): answered from the id-ordered map, as fast as
+            // HubSpot answers it, instead of reading and sorting every deal
+            matches = new ArrayList<>(after + limit);
+            for (Portal.Rec rec : descending ? portal.active().descendingMap().values() : portal.active().values()) {
+                if (matches.size() >= after + limit) break;
+                matches.add(rec);
+            }
+            total = portal.active().size();
+        } else {
+            matches = matches(groups, sortBy, descending);
+            total = matches.size();
+        }
+
+        List<String> props = new ArrayList<>();
+        request.path("properties").forEach(p -> props.add(p.asText()));
+        Set<String> requested = Listing.requested(props.isEmpty() ? null : List.of(String.join(",", props)),
+                SEARCH_DEFAULTS);
+        ObjectNode body = JSON.createObjectNode();
+        body.put("total", total);
+        ArrayNode results = body.putArray("results");
+        int end = Math.min(total, after + limit);
+        for (int i = after; i < end; i++) {
+            results.add(Listing.record(portal, config, matches.get(i), requested));
+        }
+        if (end < total) body.putObject("paging").putObject("next").put("after", Integer.toString(end));
+        return body;
+    }
+
+    private List<Portal.Rec> matches(List<List<Filter>> groups, String sortBy, boolean descending) {
         List<Portal.Rec> matches = keyOnly(groups) ? byKeys(groups.get(0)) : new ArrayList<>();
         if (!keyOnly(groups)) {
             for (Portal.Rec rec : candidates(groups)) {
@@ -68,20 +100,7 @@ final class Search {
         if (!(keyOnly(groups) && "hs_lastmodifieddate".equals(sortBy) && !descending)) {
             matches.sort(order(sortBy, descending));
         }
-
-        List<String> props = new ArrayList<>();
-        request.path("properties").forEach(p -> props.add(p.asText()));
-        Set<String> requested = Listing.requested(props.isEmpty() ? null : List.of(String.join(",", props)),
-                SEARCH_DEFAULTS);
-        ObjectNode body = JSON.createObjectNode();
-        body.put("total", matches.size());
-        ArrayNode results = body.putArray("results");
-        int end = Math.min(matches.size(), after + limit);
-        for (int i = after; i < end; i++) {
-            results.add(Listing.record(portal, config, matches.get(i), requested));
-        }
-        if (end < matches.size()) body.putObject("paging").putObject("next").put("after", Integer.toString(end));
-        return body;
+        return matches;
     }
 
     /** One group filtering only on hs_lastmodifieddate and hs_object_id: answerable from the index keys. */

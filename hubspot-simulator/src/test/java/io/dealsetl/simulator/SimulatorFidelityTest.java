@@ -167,6 +167,20 @@ class SimulatorFidelityTest {
     }
 
     @Test
+    void an_unfiltered_search_counts_every_deal_and_pages_them_in_id_order() throws IOException {
+        List<Long> ids = sim.portal().deals().stream().map(d -> Long.parseLong(d.id())).sorted().toList();
+
+        Reply highest = search("{\"sorts\": [{\"propertyName\": \"hs_object_id\", \"direction\": \"DESCENDING\"}], \"limit\": 1}");
+        Reply second = search("{\"limit\": 2, \"after\": \"1\"}");
+
+        assertThat(highest.body().path("total").asInt()).isEqualTo(450);
+        assertThat(highest.body().path("results").path(0).path("id").asLong()).isEqualTo(ids.get(ids.size() - 1));
+        assertThat(highest.body().path("paging").path("next").path("after").asText()).isEqualTo("1");
+        assertThat(second.body().path("results")).extracting(r -> r.path("id").asLong())
+                .containsExactly(ids.get(1), ids.get(2));
+    }
+
+    @Test
     void batch_read_answers_207_for_missing_ids_and_400_past_100_inputs() throws IOException {
         String id = sim.portal().deals().get(0).id();
         Reply partial = call("POST", "/crm/v3/objects/deals/batch/read",
