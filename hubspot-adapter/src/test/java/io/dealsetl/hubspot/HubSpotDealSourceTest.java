@@ -344,4 +344,30 @@ class HubSpotDealSourceTest {
                     });
         }
     }
+
+    @Test
+    void after_hubspot_drops_its_connections_one_failed_request_clears_the_pool_instead_of_each_failing_in_turn()
+            throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ExtractionRequest request = new ExtractionRequest(SOME_PROPERTIES, null);
+        HubSpotDealSource source;
+        long firstRun;
+        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(3_000).port(port).build())) {
+            source = source(sim);
+            DealStream stream = source.open(TOKEN, request, null);
+            drain(stream);
+            firstRun = stream.stats().requests();
+        }
+        // the same address, a new server: every idle pooled connection is now dead
+        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(3_000).port(port).build())) {
+            DealStream stream = source.open(TOKEN, request, null);
+            Drained got = drain(stream);
+
+            assertThat(got.deals()).hasSize(3_000);
+            assertThat(stream.stats().requests()).as("requests, retries included").isLessThanOrEqualTo(firstRun + 1);
+        }
+    }
 }
