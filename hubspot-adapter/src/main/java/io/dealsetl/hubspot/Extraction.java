@@ -120,11 +120,17 @@ final class Extraction {
         body.put("limit", 1);
         try {
             JsonNode top = client.post(token, "/crm/v3/objects/deals/search", body, true, cost).path("results").path(0);
-            return ListStream.number(top.path("id").asText(null));
+            return number(top.path("id").asText(null));
         } catch (ExtractionFailure e) {
             if (HubSpotDealSource.isFatal(e)) throw e;
             return null;
         }
+    }
+
+    /** A record id as a number, or null when it is not one (HubSpot documents ids, not their form). */
+    static Long number(String text) {
+        if (text == null || text.isEmpty() || text.length() > 18 || !text.chars().allMatch(Character::isDigit)) return null;
+        return Long.parseLong(text);
     }
 
     List<ObjectNode> pipelineFilter() {

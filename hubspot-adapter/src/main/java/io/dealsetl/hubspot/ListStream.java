@@ -98,7 +98,7 @@ final class ListStream implements DealStream {
 
     /** Splits the ids after the first page into walks, if HubSpot's cursors are ids as documented. */
     private boolean plan(JsonNode firstPage, String next) {
-        Long cursor = number(next);
+        Long cursor = Extraction.number(next);
         List<Long> ids = ids(firstPage.path("results"));
         // the documented semantics: the cursor is the id of the next record, beyond this page's last
         if (cursor == null || ids == null || ids.isEmpty() || !ascending(ids) || cursor <= ids.get(ids.size() - 1)) {
@@ -207,7 +207,7 @@ final class ListStream implements DealStream {
     private static List<Long> ids(JsonNode results) {
         List<Long> ids = new ArrayList<>();
         for (JsonNode r : results) {
-            Long id = number(r.path("id").asText(null));
+            Long id = Extraction.number(r.path("id").asText(null));
             if (id == null) return null;
             ids.add(id);
         }
@@ -219,11 +219,6 @@ final class ListStream implements DealStream {
             if (ids.get(i) <= ids.get(i - 1)) return false;
         }
         return true;
-    }
-
-    static Long number(String text) {
-        if (text == null || text.isEmpty() || text.length() > 18 || !text.chars().allMatch(Character::isDigit)) return null;
-        return Long.parseLong(text);
     }
 
     @Override
