@@ -5,6 +5,7 @@ import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.port.DealBatch;
 import io.dealsetl.domain.port.DealSource;
 import io.dealsetl.domain.port.DealStream;
+import io.dealsetl.domain.port.ExtractionRequest;
 import io.dealsetl.domain.port.LeasedScan;
 import io.dealsetl.domain.scan.AccessToken;
 import io.dealsetl.domain.scan.Scan;
@@ -48,7 +49,7 @@ final class StorageIngest {
      * first scan of a fifth as many deals warms the JVM up, as a service that has been running is.
      */
     static double throughScanRunner(Path dataDir, int deals) {
-        return withDatabase(dataDir, (jdbi, scans, store, warmUp) -> {
+        return withDatabase(dataDir, (scans, store, warmUp) -> {
             scanThroughRunner(scans, store, warmUp, deals / 5);
             return scanThroughRunner(scans, store, insertScan(scans), deals);
         });
@@ -73,7 +74,7 @@ final class StorageIngest {
 
     /** The persistence adapter alone, one transaction per 100-deal page as it arrives from HubSpot. */
     static double pageByPage(Path dataDir, int deals) {
-        return withDatabase(dataDir, (jdbi, scans, store, scan) -> {
+        return withDatabase(dataDir, (scans, store, scan) -> {
             Instant now = Instant.now();
             LeasedScan leased = scans.claimNext("bench", now, Duration.ofHours(1)).orElseThrow();
             scans.compareAndSet(ScanStatus.PENDING, leased.scan().start(deals, now), "bench");
@@ -87,7 +88,7 @@ final class StorageIngest {
     }
 
     private interface Measure {
-        double run(Jdbi jdbi, PostgresScanRepository scans, PostgresDealRepository store, Scan scan);
+        double run(PostgresScanRepository scans, PostgresDealRepository store, Scan scan);
     }
 
     private static double withDatabase(Path dataDir, Measure measure) {
@@ -97,7 +98,7 @@ final class StorageIngest {
             PostgresScanRepository scans = new PostgresScanRepository(jdbi,
                     TokenCipher.fromBase64Key(TokenCipher.generateBase64Key()), Clock.systemUTC());
             Scan scan = insertScan(scans);
-            return measure.run(jdbi, scans, new PostgresDealRepository(jdbi), scan);
+            return measure.run(scans, new PostgresDealRepository(jdbi), scan);
         }
     }
 
@@ -112,7 +113,7 @@ final class StorageIngest {
     /** Pages of generated deals, handed out as fast as they are asked for. */
     private record GeneratedSource(int deals) implements DealSource {
         @Override
-        public DealStream open(AccessToken token, io.dealsetl.domain.port.ExtractionRequest request, String checkpoint) {
+        public DealStream open(AccessToken token, ExtractionRequest request, String checkpoint) {
             int start = checkpoint == null ? 0 : Integer.parseInt(checkpoint);
             return new DealStream() {
                 int next = start;
