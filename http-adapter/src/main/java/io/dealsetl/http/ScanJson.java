@@ -1,5 +1,6 @@
 package io.dealsetl.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dealsetl.domain.deal.AmountSummary;
@@ -9,9 +10,10 @@ import io.dealsetl.domain.deal.StoredDeal;
 import io.dealsetl.domain.scan.Progress;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -117,31 +119,54 @@ final class ScanJson {
         return node;
     }
 
-    ObjectNode deal(StoredDeal stored, Scan scan) {
+    /** A results page's deal, written as it is read: a page writes a hundred. */
+    void writeDeal(JsonGenerator g, StoredDeal stored, Scan scan) throws IOException {
         Deal d = stored.deal();
-        ObjectNode node = json.createObjectNode();
-        node.put("id", d.id());
-        node.put("dealname", d.name());
-        node.put("amount", d.amount());
-        node.put("dealstage", d.stage());
-        node.put("closedate", Formats.date(d.closeDate()));
-        node.put("pipeline", d.pipeline());
-        node.put("dealtype", d.dealType());
-        node.put("hubspot_owner_id", d.ownerId());
-        node.put("createdate", Formats.date(d.createDate()));
-        node.put("hs_lastmodifieddate", Formats.date(d.lastModified()));
-        node.put("archived", d.archived());
-        if (d.archivedAt() != null) node.put("archived_at", Formats.date(d.archivedAt()));
-        if (d.pipelineLabel() != null) node.put("pipeline_label", d.pipelineLabel());
-        if (d.stageLabel() != null) node.put("dealstage_label", d.stageLabel());
-        for (Map.Entry<String, String> p : d.properties().entrySet()) {
-            if (!TYPED.contains(p.getKey()) && !node.has(p.getKey()) && !p.getKey().equals("metadata")) {
-                node.put(p.getKey(), p.getValue());
-            }
+        g.writeStartObject();
+        g.writeStringField("id", d.id());
+        g.writeStringField("dealname", d.name());
+        g.writeFieldName("amount");
+        g.writeNumber(d.amount());
+        g.writeStringField("dealstage", d.stage());
+        g.writeStringField("closedate", Formats.date(d.closeDate()));
+        g.writeStringField("pipeline", d.pipeline());
+        g.writeStringField("dealtype", d.dealType());
+        g.writeStringField("hubspot_owner_id", d.ownerId());
+        g.writeStringField("createdate", Formats.date(d.createDate()));
+        g.writeStringField("hs_lastmodifieddate", Formats.date(d.lastModified()));
+        g.writeBooleanField("archived", d.archived());
+        if (d.archivedAt() != null) g.writeStringField("archived_at", Formats.date(d.archivedAt()));
+        if (d.pipelineLabel() != null) g.writeStringField("pipeline_label", d.pipelineLabel());
+        if (d.stageLabel() != null) g.writeStringField("dealstage_label", d.stageLabel());
+        try {
+            // forEach, as iterating an unmodifiable map's entries wraps every one of them
+            d.properties().forEach((name, value) -> {
+                if (isExtra(name, d)) {
+                    try {
+                        g.writeStringField(name, value);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
-        ObjectNode metadata = node.putObject("metadata");
-        metadata.put("extracted_at", Formats.timestamp(stored.extractedAt()));
-        metadata.put("scan_id", scan.id().value());
-        return node;
+        g.writeObjectFieldStart("metadata");
+        g.writeStringField("extracted_at", Formats.timestamp(stored.extractedAt()));
+        g.writeStringField("scan_id", scan.id().value());
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /** A raw property not already written as one of the deal's own fields. */
+    private static boolean isExtra(String name, Deal d) {
+        return switch (name) {
+            case "id", "archived", "metadata" -> false;
+            case "archived_at" -> d.archivedAt() == null;
+            case "pipeline_label" -> d.pipelineLabel() == null;
+            case "dealstage_label" -> d.stageLabel() == null;
+            default -> !TYPED.contains(name);
+        };
     }
 }

@@ -44,9 +44,9 @@ import org.jdbi.v3.core.statement.Query;
  * connections at once: a pool with two per scan worker never makes a batch wait for one.
  */
 public final class PostgresDealRepository implements DealRepository {
-    private static final String PAGE_ROWS = """
-            SELECT d.* FROM unnest(:ids::text[]) WITH ORDINALITY AS p(hubspot_id, position)
-            JOIN deals d ON d.scan_id = :scan AND d.hubspot_id = p.hubspot_id
+    private static final String PAGE_ROWS = "SELECT " + DealRows.READ_COLUMNS + """
+             FROM unnest(?::text[]) WITH ORDINALITY AS p(hubspot_id, position)
+            JOIN deals d ON d.scan_id = ? AND d.hubspot_id = p.hubspot_id
             ORDER BY p.position""";
 
     private final Jdbi jdbi;
@@ -220,6 +220,8 @@ public final class PostgresDealRepository implements DealRepository {
 
     @Override
     public AmountSummary amounts(ScanId scan, DealQuery query) {
+        ResultIndex.Group remembered = groups.get(groupKey(scan, query));
+        if (remembered != null) return remembered.amounts(); // as after every page: no connection needed
         return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> indexed(h, scan)
                 ? group(h, scan, query).amounts()
                 : filtered(h, "SELECT sum(amount) AS total, avg(amount) AS average, min(amount) AS low,"
@@ -248,13 +250,17 @@ public final class PostgresDealRepository implements DealRepository {
 
     /** An indexed scan's group, remembered: it never changes, and a page asks for it twice. */
     private ResultIndex.Group group(Handle h, ScanId scan, DealQuery query) {
-        GroupKey key = new GroupKey(scan.value(), ResultIndex.Filter.of(query), query.stage(), query.pipeline());
+        GroupKey key = groupKey(scan, query);
         ResultIndex.Group group = groups.get(key);
         if (group != null) return group;
         group = ResultIndex.group(h, scan, query);
         if (groups.size() >= MAX_REMEMBERED_GROUPS) groups.clear();
         groups.put(key, group);
         return group;
+    }
+
+    private static GroupKey groupKey(ScanId scan, DealQuery query) {
+        return new GroupKey(scan.value(), ResultIndex.Filter.of(query), query.stage(), query.pipeline());
     }
 
     /** True when the scan's result index exists, building it first for a completed scan. */
@@ -267,10 +273,11 @@ public final class PostgresDealRepository implements DealRepository {
     }
 
     private static List<StoredDeal> rows(Handle h, ScanId scan, List<String> ids) {
-        return ids.isEmpty() ? List.of() : h.createQuery(PAGE_ROWS)
-                .bind("scan", scan.value())
-                .bindArray("ids", String.class, ids)
-                .map(DealRows::map).list();
+        if (ids.isEmpty()) return List.of();
+        return Jdbc.list(h, PAGE_ROWS, select -> {
+            select.setArray(1, select.getConnection().createArrayOf("text", ids.toArray()));
+            select.setString(2, scan.value());
+        }, row -> DealRows.map(row, null));
     }
 
     /** Deals without the value are counted as "unknown", as the results summary has always shown them. */

@@ -54,8 +54,10 @@ public final class PostgresScanRepository implements ScanRepository {
 
     @Override
     public Optional<Scan> find(ScanId id) {
-        return guarded(() -> jdbi.withHandle(h -> h.createQuery("SELECT * FROM scans WHERE id = :id")
-                .bind("id", id.value()).map(ScanRows.MAPPER).findOne()));
+        // every results page reads its scan first, so this one takes the plain JDBC path
+        return guarded(() -> jdbi.withHandle(h -> Jdbc.list(h, "SELECT * FROM scans WHERE id = ?",
+                select -> select.setString(1, id.value()), row -> ScanRows.MAPPER.map(row, null))
+                .stream().findFirst()));
     }
 
     @Override

@@ -225,18 +225,22 @@ final class ResultIndex {
         }
         Filter filter = Filter.of(query);
         Map<Integer, String[]> ids = new HashMap<>();
-        h.createQuery("""
-                        SELECT c.chunk, c.ids[s.low : s.high] AS ids
-                        FROM unnest(:chunks::int[], :lows::int[], :highs::int[]) AS s(chunk, low, high)
+        List<Map.Entry<Integer, String[]>> sliced = Jdbc.list(h, """
+                        SELECT c.chunk, c.ids[s.low : s.high]
+                        FROM unnest(?::int[], ?::int[], ?::int[]) AS s(chunk, low, high)
                         JOIN result_chunks c ON c.chunk = s.chunk
-                        WHERE c.scan_id = :scan AND c.sort_by = :sort AND c.filter = :filter AND c.stage = :stage
-                          AND c.pipeline = :pipeline""")
-                .bind("scan", scan.value()).bind("sort", column(query.sortBy())).bind("filter", filter.key())
-                .bind("stage", value(query.stage())).bind("pipeline", value(query.pipeline()))
-                .bindArray("chunks", Integer.class, chunks).bindArray("lows", Integer.class, lows)
-                .bindArray("highs", Integer.class, highs)
-                .map((rs, ctx) -> Map.entry(rs.getInt("chunk"), strings(rs.getArray("ids"))))
-                .forEach(e -> ids.put(e.getKey(), e.getValue()));
+                        WHERE c.scan_id = ? AND c.sort_by = ? AND c.filter = ? AND c.stage = ? AND c.pipeline = ?""",
+                select -> {
+                    select.setArray(1, select.getConnection().createArrayOf("int4", chunks.toArray()));
+                    select.setArray(2, select.getConnection().createArrayOf("int4", lows.toArray()));
+                    select.setArray(3, select.getConnection().createArrayOf("int4", highs.toArray()));
+                    select.setString(4, scan.value());
+                    select.setString(5, column(query.sortBy()));
+                    select.setString(6, filter.key());
+                    select.setString(7, value(query.stage()));
+                    select.setString(8, value(query.pipeline()));
+                }, row -> Map.entry(row.getInt(1), strings(row.getArray(2))));
+        sliced.forEach(slice -> ids.put(slice.getKey(), slice.getValue()));
         List<String> page = new ArrayList<>(positions.length);
         for (long p : positions) {
             int chunk = (int) (p / CHUNK);

@@ -5,10 +5,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Issues and checks API keys. Keys are random, shown once, and stored only as SHA-256 hashes. Thread-safe. */
 public final class ApiKeys {
@@ -17,8 +21,20 @@ public final class ApiKeys {
     /** Ids of keys seeded from configuration start with this. */
     public static final String SEED_PREFIX = "key_seed_";
 
+    /**
+     * How long a key, once found, is trusted without reading it again: a key revoked by another instance (one
+     * seeding a new key) stops working within this. Every results page read it before, a tenth of its cost.
+     */
+    public static final Duration TRUSTED_FOR = Duration.ofSeconds(10);
+    private static final int MAX_TRUSTED = 10_000;
+
+    private record Trusted(ApiKey key, Instant until) {
+    }
+
     private final ApiKeyRepository keys;
     private final Clock clock;
+    /** Only keys found are kept: unknown keys, however many, are always read again. */
+    private final Map<String, Trusted> trusted = new ConcurrentHashMap<>();
 
     public ApiKeys(ApiKeyRepository keys, Clock clock) {
         this.keys = keys;
@@ -52,13 +68,25 @@ public final class ApiKeys {
         ApiKey key = new ApiKey(SEED_PREFIX + hash.substring(0, 8), "seeded from configuration", hash,
                 Set.of(Permission.values()), TenantScope.ALL, clock.instant());
         keys.replaceSeed(key);
+        trusted.clear();
         return key;
     }
 
     /** The key with this plain text, or empty when it is unknown. */
     public Optional<ApiKey> authenticate(String plainText) {
         if (plainText == null || plainText.isBlank() || plainText.length() > 512) return Optional.empty();
-        return keys.findByHash(hash(plainText));
+        String hash = hash(plainText);
+        Instant now = clock.instant();
+        Trusted known = trusted.get(hash);
+        if (known != null && now.isBefore(known.until())) return Optional.of(known.key());
+        Optional<ApiKey> key = keys.findByHash(hash);
+        if (key.isEmpty()) {
+            trusted.remove(hash);
+        } else {
+            if (trusted.size() >= MAX_TRUSTED) trusted.clear();
+            trusted.put(hash, new Trusted(key.get(), now.plus(TRUSTED_FOR)));
+        }
+        return key;
     }
 
     static String hash(String plainText) {

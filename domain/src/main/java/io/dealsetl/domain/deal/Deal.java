@@ -2,8 +2,6 @@ package io.dealsetl.domain.deal;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,7 +11,7 @@ import java.util.Map;
  * @param id            HubSpot record id (numeric, often longer than an int)
  * @param pipelineLabel the pipeline's display name, when HubSpot's pipelines could be read
  * @param stageLabel    the stage's display name, when HubSpot's pipelines could be read
- * @param properties    every property HubSpot returned, raw strings; values may be null
+ * @param properties    every property HubSpot returned, raw strings, in its order; values may be null
  */
 public record Deal(
         String id,
@@ -35,6 +33,6 @@ public record Deal(
     public Deal {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("deal id is required");
         // HubSpot sends null property values, and Map.copyOf would throw on them
-        properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+        properties = RawProperties.copyOf(properties);
     }
 }

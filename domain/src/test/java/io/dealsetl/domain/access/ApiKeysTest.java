@@ -3,6 +3,9 @@ package io.dealsetl.domain.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,12 +59,44 @@ class ApiKeysTest {
     void seeding_a_new_key_revokes_the_previous_seed_but_not_issued_keys() {
         keys.seed("first-seed");
         ApiKeys.Issued issued = keys.create("ci", Set.of(Permission.SCANS_READ), TenantScope.ALL);
+        assertThat(keys.authenticate("first-seed")).isPresent();
 
         keys.seed("second-seed");
 
         assertThat(keys.authenticate("first-seed")).isEmpty();
         assertThat(keys.authenticate("second-seed")).isPresent();
         assertThat(keys.authenticate(issued.plainText())).isPresent();
+    }
+
+    @Test
+    void a_key_revoked_by_another_instance_stops_working_once_no_longer_trusted() {
+        Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        ApiKeys here = new ApiKeys(repo, clock);
+        ApiKeys.Issued issued = here.create("ci", Set.of(Permission.SCANS_READ), TenantScope.ALL);
+        assertThat(here.authenticate(issued.plainText())).isPresent();
+
+        stored.clear(); // as another instance seeding its key would have it
+        now[0] = now[0].plus(ApiKeys.TRUSTED_FOR).minusMillis(1);
+        assertThat(here.authenticate(issued.plainText())).isPresent();
+        now[0] = now[0].plusMillis(1);
+        assertThat(here.authenticate(issued.plainText())).isEmpty();
+        assertThat(here.authenticate("never-issued")).isEmpty();
     }
 
     @Test
