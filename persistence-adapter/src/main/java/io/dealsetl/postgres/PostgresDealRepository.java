@@ -206,7 +206,7 @@ public final class PostgresDealRepository implements DealRepository {
         return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> {
             if (indexed(h, scan)) {
                 ResultIndex.Group group = group(h, scan, query);
-                return new DealPage(query, rows(h, scan, ResultIndex.page(h, scan, query, group)), group.deals());
+                return new DealPage(query, ResultIndex.page(h, scan, query, group), group.deals());
             }
             // a scan still running has no index: its deals are read directly, as they are now
             long total = filtered(h, "SELECT count(*) FROM deals", scan, query).mapTo(Long.class).one();

@@ -4,10 +4,10 @@ import io.dealsetl.domain.deal.AmountSummary;
 import io.dealsetl.domain.deal.DealQuery;
 import io.dealsetl.domain.deal.DealSort;
 import io.dealsetl.domain.deal.SortOrder;
+import io.dealsetl.domain.deal.StoredDeal;
 import io.dealsetl.domain.scan.ScanId;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -16,12 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
- * A completed scan's deals by position, per sort and filter group, so any page is two primary-key lookups
+ * A completed scan's deals by position, per sort and filter group, so any page is one query
  * instead of an OFFSET walk over up to a million rows. A completed scan's deals never change, so the index
  * is built once, in one transaction, and stays true until the scan is deleted.
  */
@@ -199,59 +198,70 @@ final class ResultIndex {
         return counts;
     }
 
-    /** The ids of the query's page, in page order. */
-    static List<String> page(Handle h, ScanId scan, DealQuery query, Group group) {
+    /** The deals of the query's page, in page order. */
+    static List<StoredDeal> page(Handle h, ScanId scan, DealQuery query, Group group) {
         long total = group.deals();
         long from = query.offset();
         long to = Math.min(total, from + query.limit());
         if (from >= to) return List.of();
+        if (query.sortOrder() == SortOrder.ASC) return run(h, scan, query, from, to - 1, false);
+        // descending, a page is at most two runs of ascending positions read backwards: deals with the sort
+        // value, then those without it
         long valued = group.valued(query.sortBy());
-        long[] positions = new long[(int) (to - from)];
-        // per chunk, the slice of it the page needs: only those ids are sent and decoded, not all 1,000
-        TreeMap<Integer, int[]> slices = new TreeMap<>();
-        for (long i = from; i < to; i++) {
-            long ascending = query.sortOrder() == SortOrder.ASC ? i : descendingToAscending(i, valued, total);
-            positions[(int) (i - from)] = ascending;
-            int offset = (int) (ascending % CHUNK);
-            slices.merge((int) (ascending / CHUNK), new int[] {offset, offset},
-                    (a, b) -> new int[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        List<StoredDeal> page = new ArrayList<>((int) (to - from));
+        if (from < valued) {
+            long last = Math.min(to, valued) - 1;
+            page.addAll(run(h, scan, query, descendingToAscending(last, valued, total),
+                    descendingToAscending(from, valued, total), true));
         }
-        List<Integer> chunks = new ArrayList<>(slices.keySet());
-        List<Integer> lows = new ArrayList<>();
-        List<Integer> highs = new ArrayList<>();
-        for (int[] slice : slices.values()) {
-            lows.add(slice[0] + 1); // PostgreSQL arrays count from 1
-            highs.add(slice[1] + 1);
-        }
-        Filter filter = Filter.of(query);
-        Map<Integer, String[]> ids = new HashMap<>();
-        List<Map.Entry<Integer, String[]>> sliced = Jdbc.list(h, """
-                        SELECT c.chunk, c.ids[s.low : s.high]
-                        FROM unnest(?::int[], ?::int[], ?::int[]) AS s(chunk, low, high)
-                        JOIN result_chunks c ON c.chunk = s.chunk
-                        WHERE c.scan_id = ? AND c.sort_by = ? AND c.filter = ? AND c.stage = ? AND c.pipeline = ?""",
-                select -> {
-                    select.setArray(1, select.getConnection().createArrayOf("int4", chunks.toArray()));
-                    select.setArray(2, select.getConnection().createArrayOf("int4", lows.toArray()));
-                    select.setArray(3, select.getConnection().createArrayOf("int4", highs.toArray()));
-                    select.setString(4, scan.value());
-                    select.setString(5, column(query.sortBy()));
-                    select.setString(6, filter.key());
-                    select.setString(7, value(query.stage()));
-                    select.setString(8, value(query.pipeline()));
-                }, row -> Map.entry(row.getInt(1), strings(row.getArray(2))));
-        sliced.forEach(slice -> ids.put(slice.getKey(), slice.getValue()));
-        List<String> page = new ArrayList<>(positions.length);
-        for (long p : positions) {
-            int chunk = (int) (p / CHUNK);
-            String[] slice = ids.get(chunk);
-            int at = (int) (p % CHUNK) - slices.get(chunk)[0];
-            if (slice == null || at >= slice.length) {
-                throw new IllegalStateException("result index of scan " + scan + " lacks position " + p);
-            }
-            page.add(slice[at]);
+        if (to > valued) {
+            long first = Math.max(from, valued);
+            page.addAll(run(h, scan, query, descendingToAscending(to - 1, valued, total),
+                    descendingToAscending(first, valued, total), true));
         }
         return page;
+    }
+
+    /**
+     * The deals at ascending positions {@code low} to {@code high}, in one query: the positions lie in one chunk
+     * or two, as a page is at most a chunk long, and only that slice of each chunk is unpacked and joined to
+     * its deals. Scalar parameters, not arrays of them, so that PostgreSQL plans it once rather than per page.
+     */
+    private static List<StoredDeal> run(Handle h, ScanId scan, DealQuery query, long low, long high,
+                                        boolean backwards) {
+        int first = (int) (low / CHUNK);
+        int last = (int) (high / CHUNK);
+        Filter filter = Filter.of(query);
+        List<StoredDeal> deals = Jdbc.list(h, "SELECT " + DealRows.READ_COLUMNS + """
+                         FROM (SELECT chunk,
+                                      ids[CASE WHEN chunk = ? THEN ? ELSE 1 END : CASE WHEN chunk = ? THEN ? ELSE ? END] AS ids
+                               FROM result_chunks
+                               WHERE scan_id = ? AND sort_by = ? AND filter = ? AND stage = ? AND pipeline = ?
+                                 AND chunk IN (?, ?)) c
+                        CROSS JOIN LATERAL unnest(c.ids) WITH ORDINALITY AS p(hubspot_id, at)
+                        JOIN deals d ON d.scan_id = ? AND d.hubspot_id = p.hubspot_id
+                        ORDER BY c.chunk * ?, p.at * ?""",
+                select -> {
+                    select.setInt(1, first);
+                    select.setInt(2, (int) (low % CHUNK) + 1); // PostgreSQL arrays count from 1
+                    select.setInt(3, last);
+                    select.setInt(4, (int) (high % CHUNK) + 1);
+                    select.setInt(5, CHUNK);
+                    select.setString(6, scan.value());
+                    select.setString(7, column(query.sortBy()));
+                    select.setString(8, filter.key());
+                    select.setString(9, value(query.stage()));
+                    select.setString(10, value(query.pipeline()));
+                    select.setInt(11, first);
+                    select.setInt(12, last);
+                    select.setString(13, scan.value());
+                    select.setInt(14, backwards ? -1 : 1);
+                    select.setInt(15, backwards ? -1 : 1);
+                }, row -> DealRows.map(row, null));
+        if (deals.size() != high - low + 1) {
+            throw new IllegalStateException("result index of scan " + scan + " lacks positions " + low + " to " + high);
+        }
+        return deals;
     }
 
     /**
@@ -264,14 +274,6 @@ final class ResultIndex {
 
     private static String value(String filterValue) {
         return filterValue == null ? "" : filterValue;
-    }
-
-    private static String[] strings(Array array) throws SQLException {
-        try {
-            return (String[]) array.getArray();
-        } finally {
-            array.free();
-        }
     }
 
     private static Group group(ResultSet rs) throws SQLException {
