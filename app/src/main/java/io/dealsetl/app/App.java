@@ -63,8 +63,8 @@ public final class App implements AutoCloseable {
             if (config.etlApiKey() != null) apiKeys.seed(config.etlApiKey());
 
             ServiceInfo info = new ServiceInfo(VERSION, clock.instant(), workers::activeCount);
-            HttpApi http = HttpApi.create(scans, apiKeys, new PostgresHealth(database.pool()), info, clock)
-                    .start(config.port());
+            HttpApi http = HttpApi.create(scans, apiKeys, new PostgresHealth(database.pool()), info, clock,
+                    config.resultsConcurrency()).start(config.port());
             workers.start();
             log.info("HubSpot Deals ETL listening on http://localhost:{} (Swagger UI at /docs)", http.port());
             return new App(database, workers, http);

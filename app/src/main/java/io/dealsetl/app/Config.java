@@ -22,7 +22,8 @@ public record Config(
         int workerThreads,
         Duration leaseDuration,
         Duration pollInterval,
-        Duration incrementalOverlap) {
+        Duration incrementalOverlap,
+        int resultsConcurrency) {
 
     public static final int DEFAULT_PORT = 5200;
     public static final String DEFAULT_HUBSPOT_BASE_URL = "https://api.hubapi.com";
@@ -39,7 +40,8 @@ public record Config(
                 intSetting(env, "WORKER_THREADS", 4, 1, 64),
                 Duration.ofSeconds(intSetting(env, "SCAN_LEASE_SECONDS", 30, 3, 3600)),
                 Duration.ofMillis(intSetting(env, "SCAN_POLL_MILLIS", 1000, 10, 60_000)),
-                Duration.ofMinutes(intSetting(env, "INCREMENTAL_OVERLAP_MINUTES", 10, 0, 24 * 60)));
+                Duration.ofMinutes(intSetting(env, "INCREMENTAL_OVERLAP_MINUTES", 10, 0, 24 * 60)),
+                intSetting(env, "RESULTS_CONCURRENCY", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024));
     }
 
     public boolean embeddedDatabase() {
@@ -53,7 +55,8 @@ public record Config(
                 + ", dataDir=" + dataDir + ", hubspotBaseUrl=" + hubspotBaseUrl
                 + ", etlApiKey=" + (etlApiKey == null ? "unset" : "set")
                 + ", tokenEncryptionKey=" + (tokenEncryptionKey == null ? "from data dir" : "set")
-                + ", workerThreads=" + workerThreads + ", lease=" + leaseDuration + "]";
+                + ", workerThreads=" + workerThreads + ", lease=" + leaseDuration
+                + ", resultsConcurrency=" + resultsConcurrency + "]";
     }
 
     private static int intSetting(Map<String, String> env, String name, int fallback, int min, int max) {

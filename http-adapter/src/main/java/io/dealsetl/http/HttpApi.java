@@ -34,13 +34,19 @@ public final class HttpApi {
         this.routes = routes;
     }
 
-    public static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock) {
+    /**
+     * @param resultsConcurrency results pages built at once; more wait their turn, in arrival order. A page is
+     *                           CPU work in this process and in the database, and beyond about two per core
+     *                           they only slow each other down.
+     */
+    public static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
+                                 int resultsConcurrency) {
         ObjectMapper json = new ObjectMapper()
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         ApiErrors errors = new ApiErrors(json, clock);
         Auth auth = new Auth(keys);
-        ScanRoutes scanRoutes = new ScanRoutes(scans, json, new StartRateLimiter(10, clock), clock);
+        ScanRoutes scanRoutes = new ScanRoutes(scans, json, new StartRateLimiter(10, clock), resultsConcurrency, clock);
         SystemRoutes system = new SystemRoutes(scans, storage, info, json, clock);
         List<Route> routes = List.of(
                 new Route(HandlerType.POST, "/api/v1/scans/start", scanRoutes::start),

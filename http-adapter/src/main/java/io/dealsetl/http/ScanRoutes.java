@@ -20,6 +20,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
 
 /** /api/v1/scans: start, status, results, cancel, delete. */
 final class ScanRoutes {
@@ -29,13 +30,16 @@ final class ScanRoutes {
     private final ObjectMapper json;
     private final ScanJson view;
     private final StartRateLimiter startLimiter;
+    /** Results pages being built; fair, so that a page waits no longer than those that came before it. */
+    private final Semaphore pages;
     private final Clock clock;
 
-    ScanRoutes(ScanService scans, ObjectMapper json, StartRateLimiter startLimiter, Clock clock) {
+    ScanRoutes(ScanService scans, ObjectMapper json, StartRateLimiter startLimiter, int concurrentPages, Clock clock) {
         this.scans = scans;
         this.json = json;
         this.view = new ScanJson(json);
         this.startLimiter = startLimiter;
+        this.pages = new Semaphore(concurrentPages, true);
         this.clock = clock;
     }
 
@@ -81,6 +85,15 @@ final class ScanRoutes {
 
     void results(Context ctx) {
         ApiKey key = Auth.require(ctx, Permission.DEALS_READ);
+        pages.acquireUninterruptibly();
+        try {
+            writeResults(ctx, key);
+        } finally {
+            pages.release();
+        }
+    }
+
+    private void writeResults(Context ctx, ApiKey key) {
         Scan scan = visibleScan(ctx, key);
         DealQuery query = ResultsQuery.parse(ctx);
         ScanResults results = scans.results(scan, query);
