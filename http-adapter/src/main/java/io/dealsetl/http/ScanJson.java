@@ -139,7 +139,7 @@ final class ScanJson {
         if (d.pipelineLabel() != null) g.writeStringField("pipeline_label", d.pipelineLabel());
         if (d.stageLabel() != null) g.writeStringField("dealstage_label", d.stageLabel());
         try {
-            // forEach, as iterating an unmodifiable map's entries wraps every one of them
+            // forEach, as iterating the entries would make an entry object for every property
             d.properties().forEach((name, value) -> {
                 if (isExtra(name, d)) {
                     try {

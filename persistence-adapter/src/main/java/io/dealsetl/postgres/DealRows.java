@@ -10,7 +10,6 @@ import io.dealsetl.domain.scan.ScanId;
 import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.postgresql.PGConnection;
 
@@ -166,16 +164,12 @@ final class DealRows {
             d.stage_label, d.properties, d.extracted_at""";
 
     /** A row of {@link #READ_COLUMNS}, read by position: a page maps a hundred, and name lookups cost a tenth. */
-    static StoredDeal map(ResultSet rs, StatementContext ctx) throws SQLException {
+    static StoredDeal map(ResultSet rs) throws SQLException {
         Deal deal = new Deal(rs.getString(1), rs.getString(2), rs.getBigDecimal(3), rs.getString(4), rs.getString(5),
-                instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getString(9), rs.getString(10), rs.getBoolean(11),
-                instant(rs, 12), rs.getString(13), rs.getString(14), properties(rs.getBytes(15)));
-        return new StoredDeal(deal, instant(rs, 16));
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toInstant();
+                ScanRows.instant(rs, 6), ScanRows.instant(rs, 7), ScanRows.instant(rs, 8), rs.getString(9),
+                rs.getString(10), rs.getBoolean(11), ScanRows.instant(rs, 12), rs.getString(13), rs.getString(14),
+                properties(rs.getBytes(15)));
+        return new StoredDeal(deal, ScanRows.instant(rs, 16));
     }
 
     private static String noNul(String s) {

@@ -277,7 +277,7 @@ public final class PostgresDealRepository implements DealRepository {
         return Jdbc.list(h, PAGE_ROWS, select -> {
             select.setArray(1, select.getConnection().createArrayOf("text", ids.toArray()));
             select.setString(2, scan.value());
-        }, row -> DealRows.map(row, null));
+        }, DealRows::map);
     }
 
     /** Deals without the value are counted as "unknown", as the results summary has always shown them. */

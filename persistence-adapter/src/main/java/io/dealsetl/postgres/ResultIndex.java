@@ -257,7 +257,7 @@ final class ResultIndex {
                     select.setString(13, scan.value());
                     select.setInt(14, backwards ? -1 : 1);
                     select.setInt(15, backwards ? -1 : 1);
-                }, row -> DealRows.map(row, null));
+                }, DealRows::map);
         if (deals.size() != high - low + 1) {
             throw new IllegalStateException("result index of scan " + scan + " lacks positions " + low + " to " + high);
         }

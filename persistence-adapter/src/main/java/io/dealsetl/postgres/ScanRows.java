@@ -108,6 +108,11 @@ final class ScanRows implements RowMapper<Scan> {
         return t == null ? null : t.toInstant();
     }
 
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
     private static List<String> strings(Array array) throws SQLException {
         return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
     }
