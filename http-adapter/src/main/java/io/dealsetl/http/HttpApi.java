@@ -11,6 +11,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,19 +35,28 @@ public final class HttpApi {
         this.routes = routes;
     }
 
+    /** How long a results page waits for its turn before the caller gets a 503 to retry. */
+    static final Duration PAGE_WAIT = Duration.ofSeconds(10);
+
     /**
-     * @param resultsConcurrency results pages built at once; more wait their turn, in arrival order. A page is
-     *                           CPU work in this process and in the database, and beyond about two per core
-     *                           they only slow each other down.
+     * @param resultsConcurrency results pages built at once; more wait their turn, in arrival order, for up to
+     *                           10 s (then 503). A page is CPU work in this process and in the database, and
+     *                           beyond about two per core they only slow each other down.
      */
     public static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
                                  int resultsConcurrency) {
+        return create(scans, keys, storage, info, clock, resultsConcurrency, PAGE_WAIT);
+    }
+
+    static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
+                          int resultsConcurrency, Duration pageWait) {
         ObjectMapper json = new ObjectMapper()
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         ApiErrors errors = new ApiErrors(json, clock);
         Auth auth = new Auth(keys);
-        ScanRoutes scanRoutes = new ScanRoutes(scans, json, new StartRateLimiter(10, clock), resultsConcurrency, clock);
+        ScanRoutes scanRoutes = new ScanRoutes(scans, json, new StartRateLimiter(10, clock), resultsConcurrency, pageWait,
+                clock);
         SystemRoutes system = new SystemRoutes(scans, storage, info, json, clock);
         List<Route> routes = List.of(
                 new Route(HandlerType.POST, "/api/v1/scans/start", scanRoutes::start),

@@ -19,8 +19,10 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /** /api/v1/scans: start, status, results, cancel, delete. */
 final class ScanRoutes {
@@ -32,14 +34,18 @@ final class ScanRoutes {
     private final StartRateLimiter startLimiter;
     /** Results pages being built; fair, so that a page waits no longer than those that came before it. */
     private final Semaphore pages;
+    /** How long a page waits for its turn before the caller is told to come back. */
+    private final Duration pageWait;
     private final Clock clock;
 
-    ScanRoutes(ScanService scans, ObjectMapper json, StartRateLimiter startLimiter, int concurrentPages, Clock clock) {
+    ScanRoutes(ScanService scans, ObjectMapper json, StartRateLimiter startLimiter, int concurrentPages,
+               Duration pageWait, Clock clock) {
         this.scans = scans;
         this.json = json;
         this.view = new ScanJson(json);
         this.startLimiter = startLimiter;
         this.pages = new Semaphore(concurrentPages, true);
+        this.pageWait = pageWait;
         this.clock = clock;
     }
 
@@ -85,11 +91,25 @@ final class ScanRoutes {
 
     void results(Context ctx) {
         ApiKey key = Auth.require(ctx, Permission.DEALS_READ);
-        pages.acquireUninterruptibly();
+        if (!turn()) {
+            ctx.header("Retry-After", "1");
+            throw new ApiException(503, "service_unavailable", "Too many results requests in progress, try again shortly",
+                    null).with("retry_after", 1);
+        }
         try {
             writeResults(ctx, key);
         } finally {
             pages.release();
+        }
+    }
+
+    /** Waits for a page's turn; false when it did not come within the wait (a flood of requests). */
+    private boolean turn() {
+        try {
+            return pages.tryAcquire(pageWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
