@@ -1,15 +1,10 @@
 package io.dealsetl.postgres;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealsetl.domain.deal.AmountSummary;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.deal.DealPage;
 import io.dealsetl.domain.deal.DealQuery;
-import io.dealsetl.domain.deal.DealSort;
 import io.dealsetl.domain.deal.ResultsSummary;
-import io.dealsetl.domain.deal.SortOrder;
 import io.dealsetl.domain.deal.StoredDeal;
 import io.dealsetl.domain.port.BatchOutcome;
 import io.dealsetl.domain.port.DealBatch;
@@ -23,7 +18,6 @@ import java.math.RoundingMode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
