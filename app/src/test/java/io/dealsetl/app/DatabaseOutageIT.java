@@ -20,12 +20,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** PostgreSQL going away mid-scan: health turns 503, the scan waits, and finishes with nothing lost. */
 class DatabaseOutageIT {
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failure leaves the app log behind
     Path dir;
 
     @Test
