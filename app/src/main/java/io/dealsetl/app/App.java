@@ -1,10 +1,10 @@
 package io.dealsetl.app;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.dealsetl.domain.access.ApiKeys;
-import io.dealsetl.domain.scan.ScanRunner;
-import io.dealsetl.domain.scan.ScanService;
-import io.dealsetl.domain.scan.ScanWorkers;
+import io.dealsetl.domain.usecase.ApiKeys;
+import io.dealsetl.domain.usecase.ScanRunner;
+import io.dealsetl.domain.usecase.ScanService;
+import io.dealsetl.domain.usecase.ScanWorkers;
 import io.dealsetl.http.HttpApi;
 import io.dealsetl.http.ServiceInfo;
 import io.dealsetl.hubspot.HubSpotDealSource;

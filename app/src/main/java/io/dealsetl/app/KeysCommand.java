@@ -1,6 +1,6 @@
 package io.dealsetl.app;
 
-import io.dealsetl.domain.access.ApiKeys;
+import io.dealsetl.domain.usecase.ApiKeys;
 import io.dealsetl.domain.access.Permission;
 import io.dealsetl.domain.access.TenantScope;
 import io.dealsetl.postgres.Postgres;

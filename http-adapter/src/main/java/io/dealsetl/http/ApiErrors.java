@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dealsetl.domain.scan.InvalidScanIdException;
 import io.dealsetl.domain.scan.ScanNotFoundException;
 import io.dealsetl.domain.scan.ScanStateConflictException;
-import io.dealsetl.domain.scan.StorageUnavailableException;
+import io.dealsetl.domain.port.StorageUnavailableException;
 import io.dealsetl.domain.scan.TenantBusyException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

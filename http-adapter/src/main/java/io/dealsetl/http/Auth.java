@@ -1,7 +1,7 @@
 package io.dealsetl.http;
 
 import io.dealsetl.domain.access.ApiKey;
-import io.dealsetl.domain.access.ApiKeys;
+import io.dealsetl.domain.usecase.ApiKeys;
 import io.dealsetl.domain.access.Permission;
 import io.javalin.http.Context;
 

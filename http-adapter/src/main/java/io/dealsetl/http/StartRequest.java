@@ -1,9 +1,9 @@
 package io.dealsetl.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dealsetl.domain.scan.AccessToken;
+import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.scan.ScanConfig;
-import io.dealsetl.domain.scan.ScanService;
+import io.dealsetl.domain.usecase.ScanService;
 import io.dealsetl.domain.scan.ScanType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

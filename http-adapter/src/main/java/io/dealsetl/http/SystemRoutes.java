@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dealsetl.domain.access.Permission;
 import io.dealsetl.domain.port.StorageHealth;
-import io.dealsetl.domain.scan.ScanService;
+import io.dealsetl.domain.usecase.ScanService;
 import io.dealsetl.domain.scan.ScanStatistics;
 import io.javalin.http.Context;
 import java.io.IOException;

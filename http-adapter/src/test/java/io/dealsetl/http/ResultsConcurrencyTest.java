@@ -5,7 +5,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import io.dealsetl.domain.access.ApiKeys;
+import io.dealsetl.domain.usecase.ApiKeys;
 import io.dealsetl.domain.deal.AmountSummary;
 import io.dealsetl.domain.deal.DealPage;
 import io.dealsetl.domain.deal.DealQuery;
@@ -14,7 +14,7 @@ import io.dealsetl.domain.port.ScanRepository;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanConfig;
 import io.dealsetl.domain.scan.ScanId;
-import io.dealsetl.domain.scan.ScanService;
+import io.dealsetl.domain.usecase.ScanService;
 import io.dealsetl.domain.scan.ScanType;
 import java.time.Clock;
 import java.time.Duration;

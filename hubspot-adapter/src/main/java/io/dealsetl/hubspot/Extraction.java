@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.port.ExtractionFailure;
 import io.dealsetl.domain.port.ExtractionRequest;
-import io.dealsetl.domain.scan.AccessToken;
+import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.scan.SourceStats;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

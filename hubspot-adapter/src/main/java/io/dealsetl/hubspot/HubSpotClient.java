@@ -8,7 +8,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import io.dealsetl.domain.port.ExtractionFailure;
-import io.dealsetl.domain.scan.AccessToken;
+import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.scan.ScanError;
 import java.io.IOException;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import io.dealsetl.domain.port.DealSource;
 import io.dealsetl.domain.port.DealStream;
 import io.dealsetl.domain.port.ExtractionFailure;
 import io.dealsetl.domain.port.ExtractionRequest;
-import io.dealsetl.domain.scan.AccessToken;
+import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.scan.ScanError;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

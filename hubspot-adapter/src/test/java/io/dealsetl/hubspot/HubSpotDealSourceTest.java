@@ -8,7 +8,7 @@ import io.dealsetl.domain.port.DealBatch;
 import io.dealsetl.domain.port.DealStream;
 import io.dealsetl.domain.port.ExtractionFailure;
 import io.dealsetl.domain.port.ExtractionRequest;
-import io.dealsetl.domain.scan.AccessToken;
+import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.scan.ScanConfig;
 import io.dealsetl.simulator.Faults;
 import io.dealsetl.simulator.HubSpotSimulator;

@@ -16,7 +16,7 @@ public final class Postgres {
     /**
      * A connection pool on a database migrated to the current schema.
      *
-     * @throws io.dealsetl.domain.scan.StorageUnavailableException when the database cannot be reached
+     * @throws io.dealsetl.domain.port.StorageUnavailableException when the database cannot be reached
      */
     public static HikariDataSource migratedPool(DatabaseSettings settings) {
         HikariConfig config = new HikariConfig();

@@ -1,7 +1,7 @@
 package io.dealsetl.postgres;
 
 import io.dealsetl.domain.access.ApiKey;
-import io.dealsetl.domain.access.ApiKeyRepository;
+import io.dealsetl.domain.port.ApiKeyRepository;
 import io.dealsetl.domain.access.Permission;
 import io.dealsetl.domain.access.TenantScope;
 import java.sql.Array;
@@ -41,7 +41,7 @@ public final class PostgresApiKeyRepository implements ApiKeyRepository {
     public void replaceSeed(ApiKey seed) {
         PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> h.createUpdate(
                         "DELETE FROM api_keys WHERE id LIKE :prefix AND id <> :id")
-                .bind("prefix", io.dealsetl.domain.access.ApiKeys.SEED_PREFIX + "%").bind("id", seed.id()).execute()));
+                .bind("prefix", io.dealsetl.domain.usecase.ApiKeys.SEED_PREFIX + "%").bind("id", seed.id()).execute()));
         save(seed);
     }
 

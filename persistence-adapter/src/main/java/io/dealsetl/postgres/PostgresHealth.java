@@ -1,7 +1,7 @@
 package io.dealsetl.postgres;
 
 import io.dealsetl.domain.port.StorageHealth;
-import io.dealsetl.domain.scan.StorageUnavailableException;
+import io.dealsetl.domain.port.StorageUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -2,7 +2,7 @@ package io.dealsetl.postgres;
 
 import io.dealsetl.domain.port.LeasedScan;
 import io.dealsetl.domain.port.ScanRepository;
-import io.dealsetl.domain.scan.AccessToken;
+import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanError;
 import io.dealsetl.domain.scan.ScanId;

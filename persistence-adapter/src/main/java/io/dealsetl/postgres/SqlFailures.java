@@ -1,6 +1,6 @@
 package io.dealsetl.postgres;
 
-import io.dealsetl.domain.scan.StorageUnavailableException;
+import io.dealsetl.domain.port.StorageUnavailableException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;

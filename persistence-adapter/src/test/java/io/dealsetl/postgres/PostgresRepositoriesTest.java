@@ -14,7 +14,7 @@ import io.dealsetl.domain.deal.StoredDeal;
 import io.dealsetl.domain.port.BatchOutcome;
 import io.dealsetl.domain.port.DealBatch;
 import io.dealsetl.domain.port.LeasedScan;
-import io.dealsetl.domain.scan.AccessToken;
+import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.scan.Progress;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanConfig;
@@ -446,7 +446,7 @@ class PostgresRepositoriesTest {
 
     @Test
     void api_keys_are_found_by_hash_with_permissions_and_scope() {
-        var keys = new io.dealsetl.domain.access.ApiKeys(new PostgresApiKeyRepository(jdbi), Clock.systemUTC());
+        var keys = new io.dealsetl.domain.usecase.ApiKeys(new PostgresApiKeyRepository(jdbi), Clock.systemUTC());
         var issued = keys.create("ci", Set.of(io.dealsetl.domain.access.Permission.DEALS_READ),
                 io.dealsetl.domain.access.TenantScope.of(Set.of("acme", "globex")));
 
@@ -460,7 +460,7 @@ class PostgresRepositoriesTest {
 
     @Test
     void a_new_seed_key_revokes_the_stored_previous_one() {
-        var keys = new io.dealsetl.domain.access.ApiKeys(new PostgresApiKeyRepository(jdbi), Clock.systemUTC());
+        var keys = new io.dealsetl.domain.usecase.ApiKeys(new PostgresApiKeyRepository(jdbi), Clock.systemUTC());
         keys.seed("old-configured-key");
         keys.seed("new-configured-key");
 

@@ -3,7 +3,7 @@ package io.dealsetl.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dealsetl.domain.scan.StorageUnavailableException;
+import io.dealsetl.domain.port.StorageUnavailableException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;

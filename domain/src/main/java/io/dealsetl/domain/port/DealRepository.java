@@ -10,7 +10,7 @@ import java.time.Instant;
 
 /**
  * Stored deals, kept per scan and keyed by HubSpot id. Thread-safe. Every method may throw
- * {@link io.dealsetl.domain.scan.StorageUnavailableException} when the database cannot be reached.
+ * {@link io.dealsetl.domain.port.StorageUnavailableException} when the database cannot be reached.
  */
 public interface DealRepository {
 

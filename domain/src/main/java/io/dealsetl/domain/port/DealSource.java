@@ -1,6 +1,6 @@
 package io.dealsetl.domain.port;
 
-import io.dealsetl.domain.scan.AccessToken;
+import io.dealsetl.domain.access.AccessToken;
 
 /**
  * Where deals come from (HubSpot). Implementations are thread-safe: one source serves every scan.

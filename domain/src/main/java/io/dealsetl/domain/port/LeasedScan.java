@@ -1,6 +1,6 @@
 package io.dealsetl.domain.port;
 
-import io.dealsetl.domain.scan.AccessToken;
+import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.scan.Scan;
 
 /**

@@ -1,6 +1,6 @@
 package io.dealsetl.domain.port;
 
-import io.dealsetl.domain.scan.AccessToken;
+import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanId;
 import io.dealsetl.domain.scan.ScanStatistics;
@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Stored scans, shared by every instance of the service. Thread-safe. Every method may throw
- * {@link io.dealsetl.domain.scan.StorageUnavailableException} when the database cannot be reached.
+ * {@link io.dealsetl.domain.port.StorageUnavailableException} when the database cannot be reached.
  */
 public interface ScanRepository {
 

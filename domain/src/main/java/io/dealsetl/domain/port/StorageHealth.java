@@ -7,7 +7,7 @@ public interface StorageHealth {
 
     /**
      * @return how long a trivial query took
-     * @throws io.dealsetl.domain.scan.StorageUnavailableException when the database does not answer
+     * @throws io.dealsetl.domain.port.StorageUnavailableException when the database does not answer
      */
     Duration ping();
 }

@@ -67,11 +67,6 @@ public record Scan(
                 modifiedSince, windowEnd, createdAt, startedAt, finishedAt, error, cancelReason);
     }
 
-    /** True when the scan extracts only changes since an earlier scan. */
-    public boolean isIncremental() {
-        return modifiedSince != null;
-    }
-
     /** An incremental scan that found no earlier completed scan and therefore extracts everything. */
     public boolean ranAsFullFallback() {
         return type == ScanType.INCREMENTAL && modifiedSince == null;

@@ -1,5 +1,6 @@
 package io.dealsetl.domain.scan;
 
+import io.dealsetl.domain.access.AccessToken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,8 +1,19 @@
-package io.dealsetl.domain.scan;
+package io.dealsetl.domain.usecase;
 
+import io.dealsetl.domain.access.AccessToken;
+import io.dealsetl.domain.scan.Cancellation;
+import io.dealsetl.domain.scan.Scan;
+import io.dealsetl.domain.scan.ScanConfig;
+import io.dealsetl.domain.scan.ScanId;
+import io.dealsetl.domain.scan.ScanNotFoundException;
+import io.dealsetl.domain.scan.ScanStateConflictException;
+import io.dealsetl.domain.scan.ScanStatistics;
+import io.dealsetl.domain.scan.ScanStatus;
+import io.dealsetl.domain.scan.ScanType;
+import io.dealsetl.domain.scan.TenantBusyException;
 import io.dealsetl.domain.deal.DealQuery;
 import io.dealsetl.domain.deal.ResultsSummary;
-import io.dealsetl.domain.deal.ScanResults;
+import io.dealsetl.domain.scan.ScanResults;
 import io.dealsetl.domain.port.DealRepository;
 import io.dealsetl.domain.port.ScanRepository;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.dealsetl.domain.scan;
+package io.dealsetl.domain.port;
 
 /** The database cannot be reached right now; the operation may succeed later. */
 public final class StorageUnavailableException extends RuntimeException {

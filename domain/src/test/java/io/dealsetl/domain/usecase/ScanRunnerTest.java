@@ -1,5 +1,12 @@
-package io.dealsetl.domain.scan;
+package io.dealsetl.domain.usecase;
 
+import io.dealsetl.domain.scan.Progress;
+import io.dealsetl.domain.scan.Scan;
+import io.dealsetl.domain.scan.ScanConfig;
+import io.dealsetl.domain.scan.ScanError;
+import io.dealsetl.domain.scan.ScanStatus;
+import io.dealsetl.domain.scan.ScanType;
+import io.dealsetl.domain.access.AccessToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dealsetl.domain.port.ExtractionFailure;

@@ -1,5 +1,15 @@
-package io.dealsetl.domain.scan;
+package io.dealsetl.domain.usecase;
 
+import io.dealsetl.domain.scan.Cancellation;
+import io.dealsetl.domain.scan.Scan;
+import io.dealsetl.domain.scan.ScanConfig;
+import io.dealsetl.domain.scan.ScanId;
+import io.dealsetl.domain.scan.ScanNotFoundException;
+import io.dealsetl.domain.scan.ScanStateConflictException;
+import io.dealsetl.domain.scan.ScanStatus;
+import io.dealsetl.domain.scan.ScanType;
+import io.dealsetl.domain.scan.TenantBusyException;
+import io.dealsetl.domain.access.AccessToken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,10 @@
-package io.dealsetl.domain.scan;
+package io.dealsetl.domain.usecase;
 
+import io.dealsetl.domain.port.StorageUnavailableException;
+import io.dealsetl.domain.scan.Scan;
+import io.dealsetl.domain.scan.ScanError;
+import io.dealsetl.domain.scan.ScanStatus;
+import io.dealsetl.domain.scan.SourceStats;
 import io.dealsetl.domain.port.BatchOutcome;
 import io.dealsetl.domain.port.DealBatch;
 import io.dealsetl.domain.port.DealRepository;

@@ -1,5 +1,6 @@
-package io.dealsetl.domain.scan;
+package io.dealsetl.domain.usecase;
 
+import io.dealsetl.domain.scan.ScanId;
 import io.dealsetl.domain.port.LeasedScan;
 import io.dealsetl.domain.port.ScanRepository;
 import java.lang.System.Logger.Level;

@@ -1,5 +1,6 @@
-package io.dealsetl.domain.access;
+package io.dealsetl.domain.port;
 
+import io.dealsetl.domain.access.ApiKey;
 import java.util.Optional;
 
 /** Stored API keys. Thread-safe. */

@@ -1,5 +1,14 @@
-package io.dealsetl.domain.scan;
+package io.dealsetl.domain.usecase;
 
+import io.dealsetl.domain.scan.Progress;
+import io.dealsetl.domain.scan.Scan;
+import io.dealsetl.domain.scan.ScanId;
+import io.dealsetl.domain.scan.ScanStatistics;
+import io.dealsetl.domain.scan.ScanStatus;
+import io.dealsetl.domain.scan.SourceStats;
+import io.dealsetl.domain.scan.TenantBusyException;
+import io.dealsetl.domain.access.AccessToken;
+import io.dealsetl.domain.port.StorageUnavailableException;
 import io.dealsetl.domain.deal.AmountSummary;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.deal.DealPage;

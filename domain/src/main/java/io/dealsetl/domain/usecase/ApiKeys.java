@@ -1,14 +1,15 @@
-package io.dealsetl.domain.access;
+package io.dealsetl.domain.usecase;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.dealsetl.domain.access.ApiKey;
+import io.dealsetl.domain.access.Permission;
+import io.dealsetl.domain.access.Sha256;
+import io.dealsetl.domain.access.TenantScope;
+import io.dealsetl.domain.port.ApiKeyRepository;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -90,11 +91,6 @@ public final class ApiKeys {
     }
 
     static String hash(String plainText) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(plainText.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Sha256.hex(plainText);
     }
 }

@@ -1,5 +1,8 @@
-package io.dealsetl.domain.scan;
+package io.dealsetl.domain.usecase;
 
+import io.dealsetl.domain.scan.ScanError;
+import io.dealsetl.domain.scan.SourceStats;
+import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.port.DealBatch;
 import io.dealsetl.domain.port.DealSource;

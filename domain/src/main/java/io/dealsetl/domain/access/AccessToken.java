@@ -1,9 +1,4 @@
-package io.dealsetl.domain.scan;
-
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+package io.dealsetl.domain.access;
 
 /** A HubSpot access token. Never printed: {@link #toString()} masks it so no log line or message can leak it. */
 public record AccessToken(String value) {
@@ -16,12 +11,7 @@ public record AccessToken(String value) {
      * incremental watermarks) without keeping the token itself.
      */
     public String fingerprint() {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Sha256.hex(value).substring(0, 24);
     }
 
     @Override

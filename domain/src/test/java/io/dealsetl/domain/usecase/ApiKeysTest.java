@@ -1,5 +1,9 @@
-package io.dealsetl.domain.access;
+package io.dealsetl.domain.usecase;
 
+import io.dealsetl.domain.access.ApiKey;
+import io.dealsetl.domain.access.Permission;
+import io.dealsetl.domain.access.TenantScope;
+import io.dealsetl.domain.port.ApiKeyRepository;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
