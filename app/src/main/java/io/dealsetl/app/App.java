@@ -10,13 +10,14 @@ import io.dealsetl.http.ServiceInfo;
 import io.dealsetl.hubspot.HubSpotDealSource;
 import io.dealsetl.hubspot.HubSpotSettings;
 import io.dealsetl.postgres.DatabaseSettings;
-import io.dealsetl.postgres.EmbeddedDatabase;
 import io.dealsetl.postgres.Postgres;
 import io.dealsetl.postgres.PostgresApiKeyRepository;
 import io.dealsetl.postgres.PostgresDealRepository;
 import io.dealsetl.postgres.PostgresHealth;
 import io.dealsetl.postgres.PostgresScanRepository;
 import io.dealsetl.postgres.TokenCipher;
+import io.dealsetl.postgres.embedded.EmbeddedDatabase;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
@@ -95,7 +96,7 @@ public final class App implements AutoCloseable {
             EmbeddedDatabase embedded = null;
             DatabaseSettings settings;
             if (config.embeddedDatabase()) {
-                embedded = EmbeddedDatabase.start(config.dataDir().resolve("postgres"));
+                embedded = EmbeddedDatabase.start(embeddedDirectory(config));
                 settings = embedded.settings();
             } else {
                 settings = DatabaseSettings.fromUrl(config.databaseUrl(), 10);
@@ -109,6 +110,10 @@ public final class App implements AutoCloseable {
                 if (embedded != null) embedded.close();
                 throw e;
             }
+        }
+
+        static Path embeddedDirectory(Config config) {
+            return config.dataDir().resolve("postgres");
         }
 
         @Override

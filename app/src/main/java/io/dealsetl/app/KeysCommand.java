@@ -1,10 +1,14 @@
 package io.dealsetl.app;
 
-import io.dealsetl.domain.usecase.ApiKeys;
+import com.zaxxer.hikari.HikariDataSource;
 import io.dealsetl.domain.access.Permission;
 import io.dealsetl.domain.access.TenantScope;
+import io.dealsetl.domain.usecase.ApiKeys;
+import io.dealsetl.postgres.DatabaseSettings;
 import io.dealsetl.postgres.Postgres;
 import io.dealsetl.postgres.PostgresApiKeyRepository;
+import io.dealsetl.postgres.embedded.DataDirectoryInUseException;
+import io.dealsetl.postgres.embedded.EmbeddedDatabase;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Arrays;
@@ -12,7 +16,9 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /**
  * {@code keys create --tenants acme,globex|* --permissions scans.read,scans.write,deals.read [--name ci]}:
@@ -46,13 +52,32 @@ final class KeysCommand {
             return 2;
         }
         Config config = Config.fromEnvironment(env);
-        try (App.Database database = App.Database.open(config)) {
-            ApiKeys keys = new ApiKeys(new PostgresApiKeyRepository(Postgres.jdbi(database.pool())), Clock.systemUTC());
-            ApiKeys.Issued issued = keys.create(options.getOrDefault("name", "cli"), permissions, scope);
-            out.println("Created API key " + issued.key().id() + " (shown once, store it now):");
-            out.println(issued.plainText());
-            return 0;
+        // a service running on the embedded database keeps it to itself: the key goes in through its server
+        Optional<DatabaseSettings> running;
+        try {
+            running = config.embeddedDatabase()
+                    ? EmbeddedDatabase.runningIn(App.Database.embeddedDirectory(config)) : Optional.empty();
+        } catch (DataDirectoryInUseException e) {
+            err.println(e.getMessage());
+            return 1;
         }
+        if (running.isPresent()) {
+            try (HikariDataSource pool = Postgres.migratedPool(running.get().withMaxPoolSize(2))) {
+                return create(pool, options, permissions, scope, out);
+            }
+        }
+        try (App.Database database = App.Database.open(config)) {
+            return create(database.pool(), options, permissions, scope, out);
+        }
+    }
+
+    private static int create(DataSource pool, Map<String, String> options, Set<Permission> permissions,
+                              TenantScope scope, PrintStream out) {
+        ApiKeys keys = new ApiKeys(new PostgresApiKeyRepository(Postgres.jdbi(pool)), Clock.systemUTC());
+        ApiKeys.Issued issued = keys.create(options.getOrDefault("name", "cli"), permissions, scope);
+        out.println("Created API key " + issued.key().id() + " (shown once, store it now):");
+        out.println(issued.plainText());
+        return 0;
     }
 
     private static String required(Map<String, String> options, String name) {

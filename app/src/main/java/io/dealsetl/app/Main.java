@@ -1,5 +1,6 @@
 package io.dealsetl.app;
 
+import io.dealsetl.postgres.embedded.DataDirectoryInUseException;
 import java.util.Arrays;
 
 /**
@@ -28,7 +29,14 @@ public final class Main {
             System.exit(2);
             return;
         }
-        App app = App.start(config);
+        App app;
+        try {
+            app = App.start(config);
+        } catch (DataDirectoryInUseException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
         // SIGTERM and Ctrl-C: checkpoint running scans and release their leases before exiting
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
     }

@@ -43,6 +43,40 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** The jar run to its end with these arguments, as a user runs a command: exit code and everything printed. */
+    record Run(int exitCode, String output) {
+    }
+
+    static Run run(Map<String, String> env, Duration timeout, String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                System.getProperty("app.jar", "target/hubspot-deals-etl.jar")));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        try {
+            Process process = builder.start();
+            // read as it is written, so a talkative process never blocks on a full pipe
+            java.util.concurrent.CompletableFuture<String> output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("java -jar " + String.join(" ", args) + " still running after " + timeout);
+            }
+            return new Run(process.exitValue(), output.join());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void awaitHealthy() {
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {

@@ -3,7 +3,7 @@ package io.dealsetl.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dealsetl.postgres.EmbeddedDatabase;
+import io.dealsetl.postgres.embedded.EmbeddedDatabase;
 import io.dealsetl.postgres.TokenCipher;
 import io.dealsetl.simulator.HubSpotSimulator;
 import io.dealsetl.simulator.SimDeal;
@@ -35,7 +35,8 @@ class DatabaseOutageIT {
         EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("pg"), port);
         try (HubSpotSimulator hubspot = HubSpotSimulator.start(SimulatorConfig.builder().deals(15_000).seed(4)
                 .latency(Duration.ofMillis(10)).generalLimit(0, Duration.ofSeconds(10)).searchLimitPerSecond(0).build());
-             AppProcess app = AppProcess.start(Map.of("DATABASE_URL", db.settings().jdbcUrl(),
+             AppProcess app = AppProcess.start(Map.of("DATABASE_URL", db.settings().jdbcUrl() + "?user=postgres&password="
+                             + db.settings().password(),
                      "DATA_DIR", dir.resolve("data").toString(), "HUBSPOT_BASE_URL", hubspot.baseUrl(),
                      "ETL_API_KEY", "k", "TOKEN_ENCRYPTION_KEY", TokenCipher.generateBase64Key(),
                      "SCAN_LEASE_SECONDS", "3", "SCAN_POLL_MILLIS", "200"), dir.resolve("app.log"))) {
@@ -64,7 +65,8 @@ class DatabaseOutageIT {
             assertThat(app.api.get("/health").status()).isEqualTo(200);
             Set<String> stored = new HashSet<>();
             long rows = 0;
-            try (Connection c = DriverManager.getConnection(db.settings().jdbcUrl());
+            try (Connection c = DriverManager.getConnection(db.settings().jdbcUrl(), "postgres",
+                    db.settings().password());
                  Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT hubspot_id FROM deals WHERE scan_id = '" + scanId + "'")) {
                 while (rs.next()) {

@@ -15,7 +15,7 @@ import io.dealsetl.domain.usecase.ScanRunner;
 import io.dealsetl.domain.scan.ScanStatus;
 import io.dealsetl.domain.scan.ScanType;
 import io.dealsetl.domain.scan.SourceStats;
-import io.dealsetl.postgres.EmbeddedDatabase;
+import io.dealsetl.postgres.embedded.EmbeddedDatabase;
 import io.dealsetl.postgres.Postgres;
 import io.dealsetl.postgres.PostgresDealRepository;
 import io.dealsetl.postgres.PostgresScanRepository;

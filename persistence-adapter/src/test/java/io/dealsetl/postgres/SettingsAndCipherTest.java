@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dealsetl.domain.port.StorageUnavailableException;
 import java.net.ServerSocket;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class SettingsAndCipherTest {
 
@@ -51,25 +46,5 @@ class SettingsAndCipherTest {
 
         assertThatThrownBy(() -> Postgres.migratedPool(settings)).isInstanceOf(StorageUnavailableException.class)
                 .hasMessageNotContaining("hunter2");
-    }
-
-    @Test
-    void embedded_data_survives_a_restart_on_the_same_directory(@TempDir Path dir) throws Exception {
-        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir)) {
-            execute(db, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
-        }
-        try (EmbeddedDatabase again = EmbeddedDatabase.start(dir);
-             Connection c = java.sql.DriverManager.getConnection(again.settings().jdbcUrl(), "postgres", null);
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM kept")) {
-            assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).isEqualTo("still here");
-        }
-    }
-
-    private static void execute(EmbeddedDatabase db, String sql) throws Exception {
-        try (Connection c = java.sql.DriverManager.getConnection(db.settings().jdbcUrl(), "postgres", null);
-             Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }
