@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
-    public static final String VERSION = "1.0.0";
+    /** The version this build's pom gave it. */
+    public static final String VERSION = BuildInfo.version();
 
     private final Database database;
     private final ScanWorkers workers;

@@ -55,6 +55,12 @@ final class HubSpotClient {
         final AtomicLong waitedMillis = new AtomicLong();
     }
 
+    /** Stops OkHttp's threads and drops its pooled connections. */
+    void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
     HubSpotClient(HubSpotSettings settings) {
         this.settings = settings;
         this.http = new OkHttpClient.Builder()

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * incremental scans walk the search API in keyset windows on hs_lastmodifieddate, so the 10,000-result
  * search cap never applies. Both split large walks into id ranges walked in parallel. Thread-safe: one source serves every scan, sharing each token's rate budget.
  */
-public final class HubSpotDealSource implements DealSource {
+public final class HubSpotDealSource implements DealSource, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HubSpotDealSource.class);
     /** What the results API shows and sorts on: always extracted, whatever else is asked for. */
     static final List<String> CORE_PROPERTIES = List.of("dealname", "amount", "dealstage", "pipeline", "closedate",
@@ -43,6 +43,13 @@ public final class HubSpotDealSource implements DealSource {
 
     public static HubSpotDealSource create(HubSpotSettings settings) {
         return new HubSpotDealSource(new HubSpotClient(settings), settings);
+    }
+
+    /** Stops the threads this source started; streams still open fail. */
+    @Override
+    public void close() {
+        prefetch.shutdownNow();
+        client.close();
     }
 
     @Override

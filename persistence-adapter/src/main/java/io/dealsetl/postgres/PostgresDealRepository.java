@@ -195,6 +195,17 @@ public final class PostgresDealRepository implements DealRepository {
         }
     }
 
+    /** Stops the batch writers, letting a batch being written finish. */
+    void close() {
+        writers.shutdown();
+        try {
+            if (!writers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) writers.shutdownNow();
+        } catch (InterruptedException e) {
+            writers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public DealPage find(ScanId scan, DealQuery query) {
         return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> {

@@ -29,6 +29,8 @@ import java.util.random.RandomGenerator;
  */
 public final class ScanService {
     public static final int MAX_TENANT_ID_LENGTH = 100;
+    /** How often {@link #awaitFinished} looks: the scan may run on any instance, so its row is what tells. */
+    private static final Duration FINISH_POLL = Duration.ofMillis(100);
 
     private final ScanRepository scans;
     private final DealRepository deals;
@@ -77,6 +79,23 @@ public final class ScanService {
     /** @throws ScanNotFoundException when there is no such scan */
     public Scan get(ScanId id) {
         return scans.find(id).orElseThrow(() -> new ScanNotFoundException(id));
+    }
+
+    /**
+     * Waits until the scan has completed, failed or been cancelled, or the timeout has passed, and returns it
+     * as it then is (check its status). Scans run in the background; this spares a caller the polling.
+     *
+     * @throws ScanNotFoundException when there is no such scan (or it was deleted meanwhile)
+     * @throws InterruptedException  when the waiting thread is interrupted
+     */
+    public Scan awaitFinished(ScanId id, Duration timeout) throws InterruptedException {
+        Instant deadline = clock.instant().plus(timeout);
+        Scan scan = get(id);
+        while (!scan.status().isTerminal() && clock.instant().isBefore(deadline)) {
+            Thread.sleep(FINISH_POLL.toMillis());
+            scan = get(id);
+        }
+        return scan;
     }
 
     /** What a completed scan found; empty for a scan that has not completed. */

@@ -1,0 +1,191 @@
+package io.dealsetl.engine;
+
+import io.dealsetl.domain.port.StorageHealth;
+import io.dealsetl.domain.usecase.ApiKeys;
+import io.dealsetl.domain.usecase.ScanRunner;
+import io.dealsetl.domain.usecase.ScanService;
+import io.dealsetl.domain.usecase.ScanWorkers;
+import io.dealsetl.hubspot.HubSpotDealSource;
+import io.dealsetl.hubspot.HubSpotSettings;
+import io.dealsetl.postgres.DatabaseSettings;
+import io.dealsetl.postgres.PostgresStore;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The whole extraction engine, without an HTTP server: HubSpot, PostgreSQL and the background workers that run
+ * scans, built from settings in one call and closed in one call. This is what the service runs, and what a JVM
+ * application embeds.
+ *
+ * <pre>{@code
+ * try (DealsEtl etl = DealsEtl.builder(DatabaseSettings.fromUrl("postgres://user:pass@localhost/deals", 10))
+ *         .tokenEncryptionKey(System.getenv("TOKEN_ENCRYPTION_KEY"))
+ *         .build()) {
+ *     Scan scan = etl.scans().start("acme", ScanType.FULL, ScanConfig.defaults(), new AccessToken(token));
+ *     Scan done = etl.scans().awaitFinished(scan.id(), Duration.ofMinutes(10));
+ * }
+ * }</pre>
+ *
+ * Thread-safe. {@link #close()} lets running scans store their current batch and release their leases (any
+ * process sharing the database resumes them), then stops every thread and connection the engine opened.
+ */
+public final class DealsEtl implements AutoCloseable {
+    private final PostgresStore store;
+    private final HubSpotDealSource hubspot;
+    private final ScanWorkers workers;
+    private final ScanService scans;
+    private final ApiKeys apiKeys;
+
+    private DealsEtl(Builder settings) {
+        Clock clock = settings.clock;
+        PostgresStore.Builder storeSettings = PostgresStore.builder(settings.database).clock(clock);
+        if (settings.tokenEncryptionKey != null) storeSettings.tokenEncryptionKey(settings.tokenEncryptionKey);
+        this.store = storeSettings.open();
+        try {
+            this.hubspot = HubSpotDealSource.create(settings.hubspot);
+            ScanRunner runner = new ScanRunner(store.scans(), store.deals(), hubspot, clock, MAX_ATTEMPTS,
+                    STORAGE_RETRY_CAP);
+            this.workers = new ScanWorkers(store.scans(), runner, settings.instanceId, settings.workerThreads,
+                    settings.lease, settings.pollInterval, clock);
+            this.scans = new ScanService(store.scans(), store.deals(), clock, new SecureRandom(),
+                    settings.incrementalOverlap, workers::wake);
+            this.apiKeys = new ApiKeys(store.apiKeys(), clock);
+            workers.start();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** A scan whose workers died this often (a crash loop) fails instead of being claimed again. */
+    static final int MAX_ATTEMPTS = 5;
+    /** Longest wait between retries of a batch while the database is away. */
+    static final Duration STORAGE_RETRY_CAP = Duration.ofSeconds(30);
+
+    /** Settings for an engine on this database (PostgreSQL 14 or newer; the schema is migrated at build). */
+    public static Builder builder(DatabaseSettings database) {
+        return new Builder(database);
+    }
+
+    /** Start, watch, read, cancel and delete scans. */
+    public ScanService scans() {
+        return scans;
+    }
+
+    /** Issue and check the API keys of the REST service (unused by a library that has no HTTP server). */
+    public ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
+    public StorageHealth health() {
+        return store.health();
+    }
+
+    /** Scans this process is running now. */
+    public int runningScans() {
+        return workers.activeCount();
+    }
+
+    @Override
+    public void close() {
+        workers.close();
+        hubspot.close();
+        store.close();
+    }
+
+    /** Not thread-safe; each {@link #build()} makes a new engine. */
+    public static final class Builder {
+        private final DatabaseSettings database;
+        private String tokenEncryptionKey;
+        private HubSpotSettings hubspot = HubSpotSettings.defaults("https://api.hubapi.com");
+        private int workerThreads = 4;
+        private Duration lease = Duration.ofSeconds(30);
+        private Duration pollInterval = Duration.ofSeconds(1);
+        private Duration incrementalOverlap = Duration.ofMinutes(10);
+        private Clock clock = Clock.systemUTC();
+        private String instanceId = defaultInstanceId();
+
+        private Builder(DatabaseSettings database) {
+            this.database = Objects.requireNonNull(database, "database");
+        }
+
+        /**
+         * Base64 of 32 random bytes: encrypts HubSpot tokens while their scans wait or run. Every process
+         * sharing the database needs the same key. Without one, a random key is used, and a scan interrupted
+         * by a restart fails instead of resuming.
+         */
+        public Builder tokenEncryptionKey(String base64Key) {
+            this.tokenEncryptionKey = base64Key;
+            return this;
+        }
+
+        /** Where HubSpot is and how to talk to it; default {@code https://api.hubapi.com} with its documented limits. */
+        public Builder hubspot(HubSpotSettings settings) {
+            this.hubspot = Objects.requireNonNull(settings, "hubspot");
+            return this;
+        }
+
+        /** Scans this process runs at once (default 4). */
+        public Builder workerThreads(int threads) {
+            if (threads < 1) throw new IllegalArgumentException("worker threads must be at least 1");
+            this.workerThreads = threads;
+            return this;
+        }
+
+        /**
+         * How long a worker's claim on a scan lasts without a heartbeat (default 30 s): a crashed process's scans
+         * are resumed by another after this long.
+         */
+        public Builder lease(Duration lease) {
+            this.lease = Objects.requireNonNull(lease, "lease");
+            return this;
+        }
+
+        /** How often idle workers look for scans started by other processes (default 1 s). */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = Objects.requireNonNull(interval, "pollInterval");
+            return this;
+        }
+
+        /** How far before the last watermark an incremental scan reaches back (default 10 minutes). */
+        public Builder incrementalOverlap(Duration overlap) {
+            this.incrementalOverlap = Objects.requireNonNull(overlap, "incrementalOverlap");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** A name unique among the processes sharing the database (default: host, pid and a random part). */
+        public Builder instanceId(String id) {
+            this.instanceId = Objects.requireNonNull(id, "instanceId");
+            return this;
+        }
+
+        /**
+         * Connects, migrates the schema and starts the workers.
+         *
+         * @throws io.dealsetl.domain.port.StorageUnavailableException when the database cannot be reached
+         * @throws IllegalArgumentException                            when the token key is malformed
+         */
+        public DealsEtl build() {
+            return new DealsEtl(this);
+        }
+
+        private static String defaultInstanceId() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "host";
+            }
+            return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+    }
+}
