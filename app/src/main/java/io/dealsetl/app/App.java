@@ -1,79 +1,74 @@
 package io.dealsetl.app;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.dealsetl.domain.usecase.ApiKeys;
-import io.dealsetl.domain.usecase.ScanRunner;
-import io.dealsetl.domain.usecase.ScanService;
-import io.dealsetl.domain.usecase.ScanWorkers;
+import io.dealsetl.engine.DealsEtl;
 import io.dealsetl.http.HttpApi;
 import io.dealsetl.http.ServiceInfo;
-import io.dealsetl.hubspot.HubSpotDealSource;
 import io.dealsetl.hubspot.HubSpotSettings;
 import io.dealsetl.postgres.DatabaseSettings;
-import io.dealsetl.postgres.Postgres;
-import io.dealsetl.postgres.PostgresApiKeyRepository;
-import io.dealsetl.postgres.PostgresDealRepository;
-import io.dealsetl.postgres.PostgresHealth;
-import io.dealsetl.postgres.PostgresScanRepository;
-import io.dealsetl.postgres.TokenCipher;
 import io.dealsetl.postgres.embedded.EmbeddedDatabase;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: every part built with plain constructors, in the order they depend on each other.
- * {@link #close()} shuts down in reverse: stop taking work, let running scans checkpoint and release their
- * leases, stop serving, close the database.
+ * The running service, wired top to bottom: the database (embedded or external), the engine (HubSpot,
+ * PostgreSQL, the scan workers), the HTTP API. {@link #close()} shuts down in reverse: stop serving, let running
+ * scans checkpoint and release their leases, close the engine, and only then stop the embedded database.
  */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
     /** The version this build's pom gave it. */
     public static final String VERSION = BuildInfo.version();
 
-    private final Database database;
-    private final ScanWorkers workers;
+    private final EmbeddedDatabase embedded;
+    private final DealsEtl engine;
     private final HttpApi http;
 
-    private App(Database database, ScanWorkers workers, HttpApi http) {
-        this.database = database;
-        this.workers = workers;
+    private App(EmbeddedDatabase embedded, DealsEtl engine, HttpApi http) {
+        this.embedded = embedded;
+        this.engine = engine;
         this.http = http;
     }
 
+    /**
+     * @throws io.dealsetl.postgres.embedded.DataDirectoryInUseException when another live process owns the data
+     *         directory's embedded database
+     */
     public static App start(Config config) {
         log.info("starting with {}", config);
         Clock clock = Clock.systemUTC();
-        Database database = Database.open(config);
+        EmbeddedDatabase embedded = config.embeddedDatabase() ? EmbeddedDatabase.start(embeddedDirectory(config)) : null;
+        DealsEtl engine = null;
         try {
-            Jdbi jdbi = Postgres.jdbi(database.pool());
-            PostgresScanRepository scanRepository = new PostgresScanRepository(jdbi, database.tokenCipher(), clock);
-            PostgresDealRepository dealRepository = new PostgresDealRepository(jdbi);
+            DatabaseSettings database = embedded != null ? embedded.settings()
+                    : DatabaseSettings.fromUrl(config.databaseUrl(), 10);
+            engine = DealsEtl.builder(database)
+                    .tokenEncryptionKey(TokenKeys.key(config))
+                    .hubspot(HubSpotSettings.defaults(config.hubspotBaseUrl()))
+                    .workerThreads(config.workerThreads())
+                    .lease(config.leaseDuration())
+                    .pollInterval(config.pollInterval())
+                    .incrementalOverlap(config.incrementalOverlap())
+                    .clock(clock)
+                    .build();
+            if (config.etlApiKey() != null) engine.apiKeys().seed(config.etlApiKey());
 
-            HubSpotDealSource hubspot = HubSpotDealSource.create(HubSpotSettings.defaults(config.hubspotBaseUrl()));
-            ScanRunner runner = new ScanRunner(scanRepository, dealRepository, hubspot, clock, 5,
-                    java.time.Duration.ofSeconds(30));
-            ScanWorkers workers = new ScanWorkers(scanRepository, runner, InstanceId.create(),
-                    config.workerThreads(), config.leaseDuration(), config.pollInterval(), clock);
-            ScanService scans = new ScanService(scanRepository, dealRepository, clock, new SecureRandom(),
-                    config.incrementalOverlap(), workers::wake);
-
-            ApiKeys apiKeys = new ApiKeys(new PostgresApiKeyRepository(jdbi), clock);
-            if (config.etlApiKey() != null) apiKeys.seed(config.etlApiKey());
-
-            ServiceInfo info = new ServiceInfo(VERSION, clock.instant(), workers::activeCount);
-            HttpApi http = HttpApi.create(scans, apiKeys, new PostgresHealth(database.pool()), info, clock,
+            ServiceInfo info = new ServiceInfo(VERSION, clock.instant(), engine::runningScans);
+            HttpApi http = HttpApi.create(engine.scans(), engine.apiKeys(), engine.health(), info, clock,
                     config.resultsConcurrency()).start(config.port());
-            workers.start();
             log.info("HubSpot Deals ETL listening on http://localhost:{} (Swagger UI at /docs)", http.port());
-            return new App(database, workers, http);
+            return new App(embedded, engine, http);
         } catch (RuntimeException e) {
-            database.close();
+            if (engine != null) engine.close();
+            if (embedded != null) embedded.close();
             throw e;
         }
+    }
+
+    /** Where the embedded database keeps its data: {@code DATA_DIR/postgres}. */
+    static Path embeddedDirectory(Config config) {
+        return config.dataDir().resolve("postgres");
     }
 
     public int port() {
@@ -83,44 +78,9 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         log.info("shutting down: checkpointing running scans");
-        workers.close();
         http.stop();
-        database.close();
+        engine.close();
+        if (embedded != null) embedded.close();
         log.info("stopped");
-    }
-
-    /** The database the app runs on, embedded or external, with its pool and token key. */
-    record Database(EmbeddedDatabase embedded, HikariDataSource pool, TokenCipher tokenCipher)
-            implements AutoCloseable {
-
-        static Database open(Config config) {
-            EmbeddedDatabase embedded = null;
-            DatabaseSettings settings;
-            if (config.embeddedDatabase()) {
-                embedded = EmbeddedDatabase.start(embeddedDirectory(config));
-                settings = embedded.settings();
-            } else {
-                settings = DatabaseSettings.fromUrl(config.databaseUrl(), 10);
-            }
-            try {
-                TokenCipher cipher = TokenKeys.cipher(config);
-                // a scan worker storing a large batch uses two connections; the API's reads take the rest
-                int connections = Math.max(10, 2 * config.workerThreads() + 4);
-                return new Database(embedded, Postgres.migratedPool(settings.withMaxPoolSize(connections)), cipher);
-            } catch (RuntimeException e) {
-                if (embedded != null) embedded.close();
-                throw e;
-            }
-        }
-
-        static Path embeddedDirectory(Config config) {
-            return config.dataDir().resolve("postgres");
-        }
-
-        @Override
-        public void close() {
-            pool.close();
-            if (embedded != null) embedded.close();
-        }
     }
 }

@@ -1,12 +1,10 @@
 package io.dealsetl.app;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.dealsetl.domain.access.Permission;
 import io.dealsetl.domain.access.TenantScope;
 import io.dealsetl.domain.usecase.ApiKeys;
 import io.dealsetl.postgres.DatabaseSettings;
-import io.dealsetl.postgres.Postgres;
-import io.dealsetl.postgres.PostgresApiKeyRepository;
+import io.dealsetl.postgres.PostgresStore;
 import io.dealsetl.postgres.embedded.DataDirectoryInUseException;
 import io.dealsetl.postgres.embedded.EmbeddedDatabase;
 import java.io.PrintStream;
@@ -18,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import javax.sql.DataSource;
 
 /**
  * {@code keys create --tenants acme,globex|* --permissions scans.read,scans.write,deals.read [--name ci]}:
@@ -56,28 +53,32 @@ final class KeysCommand {
         Optional<DatabaseSettings> running;
         try {
             running = config.embeddedDatabase()
-                    ? EmbeddedDatabase.runningIn(App.Database.embeddedDirectory(config)) : Optional.empty();
+                    ? EmbeddedDatabase.runningIn(App.embeddedDirectory(config)) : Optional.empty();
         } catch (DataDirectoryInUseException e) {
             err.println(e.getMessage());
             return 1;
         }
-        if (running.isPresent()) {
-            try (HikariDataSource pool = Postgres.migratedPool(running.get().withMaxPoolSize(2))) {
-                return create(pool, options, permissions, scope, out);
-            }
+        if (running.isPresent() || !config.embeddedDatabase()) {
+            DatabaseSettings database = running.orElseGet(() -> DatabaseSettings.fromUrl(config.databaseUrl(), 2));
+            return create(database, options, permissions, scope, out);
         }
-        try (App.Database database = App.Database.open(config)) {
-            return create(database.pool(), options, permissions, scope, out);
+        try (EmbeddedDatabase embedded = EmbeddedDatabase.start(App.embeddedDirectory(config))) {
+            return create(embedded.settings(), options, permissions, scope, out);
+        } catch (DataDirectoryInUseException e) {
+            err.println(e.getMessage());
+            return 1;
         }
     }
 
-    private static int create(DataSource pool, Map<String, String> options, Set<Permission> permissions,
+    private static int create(DatabaseSettings database, Map<String, String> options, Set<Permission> permissions,
                               TenantScope scope, PrintStream out) {
-        ApiKeys keys = new ApiKeys(new PostgresApiKeyRepository(Postgres.jdbi(pool)), Clock.systemUTC());
-        ApiKeys.Issued issued = keys.create(options.getOrDefault("name", "cli"), permissions, scope);
-        out.println("Created API key " + issued.key().id() + " (shown once, store it now):");
-        out.println(issued.plainText());
-        return 0;
+        try (PostgresStore store = PostgresStore.builder(database.withMaxPoolSize(2)).open()) {
+            ApiKeys keys = new ApiKeys(store.apiKeys(), Clock.systemUTC());
+            ApiKeys.Issued issued = keys.create(options.getOrDefault("name", "cli"), permissions, scope);
+            out.println("Created API key " + issued.key().id() + " (shown once, store it now):");
+            out.println(issued.plainText());
+            return 0;
+        }
     }
 
     private static String required(Map<String, String> options, String name) {

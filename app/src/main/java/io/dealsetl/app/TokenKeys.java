@@ -1,6 +1,6 @@
 package io.dealsetl.app;
 
-import io.dealsetl.postgres.TokenCipher;
+import io.dealsetl.postgres.PostgresStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,26 +22,21 @@ final class TokenKeys {
     private TokenKeys() {
     }
 
-    static TokenCipher cipher(Config config) {
-        if (config.tokenEncryptionKey() != null) {
-            try {
-                return TokenCipher.fromBase64Key(config.tokenEncryptionKey());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("TOKEN_ENCRYPTION_KEY must be 32 bytes, base64-encoded");
-            }
-        }
+    /** The key as base64 text; the store checks it is 32 bytes. */
+    static String key(Config config) {
+        if (config.tokenEncryptionKey() != null) return config.tokenEncryptionKey();
         if (!config.embeddedDatabase()) {
             log.warn("TOKEN_ENCRYPTION_KEY is not set: using the key file in {}; every instance sharing this"
                     + " database must use the same key", config.dataDir());
         }
-        return TokenCipher.fromBase64Key(readOrCreate(config.dataDir().resolve(KEY_FILE)));
+        return readOrCreate(config.dataDir().resolve(KEY_FILE));
     }
 
     private static String readOrCreate(Path file) {
         try {
             if (Files.exists(file)) return Files.readString(file, StandardCharsets.US_ASCII).strip();
             Files.createDirectories(file.getParent());
-            String key = TokenCipher.generateBase64Key();
+            String key = PostgresStore.generateTokenEncryptionKey();
             Path tmp = Files.createTempFile(file.getParent(), "key", ".tmp");
             try {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));

@@ -3,8 +3,8 @@ package io.dealsetl.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dealsetl.postgres.PostgresStore;
 import io.dealsetl.postgres.embedded.EmbeddedDatabase;
-import io.dealsetl.postgres.TokenCipher;
 import io.dealsetl.simulator.HubSpotSimulator;
 import io.dealsetl.simulator.SimDeal;
 import io.dealsetl.simulator.SimulatorConfig;
@@ -38,7 +38,7 @@ class DatabaseOutageIT {
              AppProcess app = AppProcess.start(Map.of("DATABASE_URL", db.settings().jdbcUrl() + "?user=postgres&password="
                              + db.settings().password(),
                      "DATA_DIR", dir.resolve("data").toString(), "HUBSPOT_BASE_URL", hubspot.baseUrl(),
-                     "ETL_API_KEY", "k", "TOKEN_ENCRYPTION_KEY", TokenCipher.generateBase64Key(),
+                     "ETL_API_KEY", "k", "TOKEN_ENCRYPTION_KEY", PostgresStore.generateTokenEncryptionKey(),
                      "SCAN_LEASE_SECONDS", "3", "SCAN_POLL_MILLIS", "200"), dir.resolve("app.log"))) {
             String scanId = app.api.startScan("outage", "full", HubSpotSimulator.DEFAULT_TOKEN);
             Instant deadline = Instant.now().plusSeconds(30);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dealsetl.postgres.DatabaseSettings;
+import io.dealsetl.postgres.PostgresStore;
 import io.dealsetl.postgres.SharedEmbeddedPostgres;
-import io.dealsetl.postgres.TokenCipher;
 import io.dealsetl.simulator.HubSpotSimulator;
 import io.dealsetl.simulator.SimDeal;
 import io.dealsetl.simulator.SimulatorConfig;
@@ -59,7 +59,7 @@ class DurabilityIT {
         return env;
     }
 
-    static final String TOKEN_KEY = TokenCipher.generateBase64Key();
+    static final String TOKEN_KEY = PostgresStore.generateTokenEncryptionKey();
 
     AppProcess app(String instance) {
         AppProcess app = AppProcess.start(env(instance), dir.resolve(instance + ".log"));

@@ -2,72 +2,48 @@ package io.dealsetl.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.dealsetl.domain.deal.DealQuery;
-import io.dealsetl.domain.scan.ScanResults;
 import io.dealsetl.domain.access.AccessToken;
+import io.dealsetl.domain.deal.DealQuery;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanConfig;
-import io.dealsetl.domain.usecase.ScanRunner;
-import io.dealsetl.domain.usecase.ScanService;
+import io.dealsetl.domain.scan.ScanResults;
 import io.dealsetl.domain.scan.ScanStatus;
 import io.dealsetl.domain.scan.ScanType;
-import io.dealsetl.domain.usecase.ScanWorkers;
-import io.dealsetl.hubspot.HubSpotDealSource;
+import io.dealsetl.engine.DealsEtl;
 import io.dealsetl.hubspot.HubSpotSettings;
-import io.dealsetl.postgres.Postgres;
-import io.dealsetl.postgres.PostgresDealRepository;
-import io.dealsetl.postgres.PostgresScanRepository;
+import io.dealsetl.postgres.DatabaseSettings;
 import io.dealsetl.postgres.SharedEmbeddedPostgres;
-import io.dealsetl.postgres.TokenCipher;
 import io.dealsetl.simulator.HubSpotSimulator;
+import io.dealsetl.simulator.SimDeal;
 import io.dealsetl.simulator.SimulatorConfig;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
-/** The example of docs/library.md, kept honest: the scan service built from the modules, no HTTP server. */
+/** The example of docs/library.md, kept honest: the engine built from settings, no HTTP server. */
 class LibraryUsageTest {
 
     @Test
-    void a_jvm_app_runs_a_scan_with_the_modules_alone() throws Exception {
+    void a_jvm_app_runs_a_scan_with_the_engine_alone() throws Exception {
         try (HubSpotSimulator hubspot = HubSpotSimulator.start(SimulatorConfig.builder().deals(400).seed(9)
-                .generalLimit(0, Duration.ofSeconds(10)).searchLimitPerSecond(0).build());
-             HikariDataSource pool = Postgres.migratedPool(SharedEmbeddedPostgres.freshDatabase())) {
+                .generalLimit(0, Duration.ofSeconds(10)).searchLimitPerSecond(0).build())) {
+            DatabaseSettings database = SharedEmbeddedPostgres.freshDatabase();
 
             // --- as in docs/library.md ---
-            Clock clock = Clock.systemUTC();
-            Jdbi jdbi = Postgres.jdbi(pool);
-            PostgresScanRepository scanRepository =
-                    new PostgresScanRepository(jdbi, TokenCipher.fromBase64Key(TokenCipher.generateBase64Key()), clock);
-            PostgresDealRepository dealRepository = new PostgresDealRepository(jdbi);
-            HubSpotDealSource hubspotSource = HubSpotDealSource.create(HubSpotSettings.defaults(hubspot.baseUrl()));
-            ScanRunner runner = new ScanRunner(scanRepository, dealRepository, hubspotSource, clock, 5,
-                    Duration.ofSeconds(30));
-            try (ScanWorkers workers = new ScanWorkers(scanRepository, runner, "my-app", 2, Duration.ofSeconds(30),
-                    Duration.ofSeconds(1), clock)) {
-                ScanService scans = new ScanService(scanRepository, dealRepository, clock, new SecureRandom(),
-                        Duration.ofMinutes(10), workers::wake);
-                workers.start();
-
+            try (DealsEtl etl = DealsEtl.builder(database)
+                    .hubspot(HubSpotSettings.defaults(hubspot.baseUrl()))
+                    .build()) {
                 ScanConfig config = new ScanConfig(List.of("dealname", "amount", "dealstage"), false, null, 100);
-                Scan scan = scans.start("acme", ScanType.FULL, config, new AccessToken(HubSpotSimulator.DEFAULT_TOKEN));
-                Instant deadline = Instant.now().plusSeconds(60);
-                while (!scans.get(scan.id()).status().isTerminal() && Instant.now().isBefore(deadline)) {
-                    Thread.sleep(50);
-                }
-                ScanResults results = scans.results(scan.id(), DealQuery.firstPage(1000));
+                Scan scan = etl.scans().start("acme", ScanType.FULL, config,
+                        new AccessToken(HubSpotSimulator.DEFAULT_TOKEN));
+                Scan done = etl.scans().awaitFinished(scan.id(), Duration.ofMinutes(1));
+                ScanResults results = etl.scans().results(done, DealQuery.firstPage(1000));
                 // --- end of example ---
 
-                assertThat(scans.get(scan.id()).status()).isEqualTo(ScanStatus.COMPLETED);
+                assertThat(done.status()).isEqualTo(ScanStatus.COMPLETED);
                 assertThat(results.page().totalResults()).isEqualTo(400);
                 assertThat(results.page().items()).extracting(d -> d.deal().id())
-                        .containsExactlyInAnyOrderElementsOf(hubspot.portal().deals().stream()
-                                .map(io.dealsetl.simulator.SimDeal::id).toList());
+                        .containsExactlyInAnyOrderElementsOf(hubspot.portal().deals().stream().map(SimDeal::id).toList());
             }
         }
     }

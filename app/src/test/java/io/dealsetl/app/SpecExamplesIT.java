@@ -3,8 +3,8 @@ package io.dealsetl.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.dealsetl.postgres.PostgresStore;
 import io.dealsetl.postgres.SharedEmbeddedPostgres;
-import io.dealsetl.postgres.TokenCipher;
 import io.dealsetl.simulator.HubSpotSimulator;
 import io.dealsetl.simulator.SimulatorConfig;
 import java.io.IOException;
@@ -49,7 +49,7 @@ class SpecExamplesIT {
                 .generalLimit(0, Duration.ofSeconds(10)).searchLimitPerSecond(0).build());
         app = AppProcess.start(Map.of("DATABASE_URL", SharedEmbeddedPostgres.freshDatabase().jdbcUrl(),
                 "DATA_DIR", dir.resolve("data").toString(), "HUBSPOT_BASE_URL", hubspot.baseUrl(),
-                "ETL_API_KEY", "your-api-key", "TOKEN_ENCRYPTION_KEY", TokenCipher.generateBase64Key(),
+                "ETL_API_KEY", "your-api-key", "TOKEN_ENCRYPTION_KEY", PostgresStore.generateTokenEncryptionKey(),
                 "SCAN_POLL_MILLIS", "100"), dir.resolve("app.log"));
     }
 

@@ -1,25 +1,23 @@
 package io.dealsetl.bench;
 
-import com.zaxxer.hikari.HikariDataSource;
+import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.port.DealBatch;
+import io.dealsetl.domain.port.DealRepository;
 import io.dealsetl.domain.port.DealSource;
 import io.dealsetl.domain.port.DealStream;
 import io.dealsetl.domain.port.ExtractionRequest;
 import io.dealsetl.domain.port.LeasedScan;
-import io.dealsetl.domain.access.AccessToken;
+import io.dealsetl.domain.port.ScanRepository;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanConfig;
 import io.dealsetl.domain.scan.ScanId;
-import io.dealsetl.domain.usecase.ScanRunner;
 import io.dealsetl.domain.scan.ScanStatus;
 import io.dealsetl.domain.scan.ScanType;
 import io.dealsetl.domain.scan.SourceStats;
+import io.dealsetl.domain.usecase.ScanRunner;
+import io.dealsetl.postgres.PostgresStore;
 import io.dealsetl.postgres.embedded.EmbeddedDatabase;
-import io.dealsetl.postgres.Postgres;
-import io.dealsetl.postgres.PostgresDealRepository;
-import io.dealsetl.postgres.PostgresScanRepository;
-import io.dealsetl.postgres.TokenCipher;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Deals per second the service stores with no HubSpot in the way: the database's share. PostgreSQL runs as
@@ -55,7 +52,7 @@ final class StorageIngest {
         });
     }
 
-    private static double scanThroughRunner(PostgresScanRepository scans, PostgresDealRepository store, Scan scan,
+    private static double scanThroughRunner(ScanRepository scans, DealRepository store, Scan scan,
                                             int deals) {
         ScanRunner runner = new ScanRunner(scans, store, new GeneratedSource(deals), Clock.systemUTC(), 3,
                 Duration.ofSeconds(5));
@@ -88,21 +85,18 @@ final class StorageIngest {
     }
 
     private interface Measure {
-        double run(PostgresScanRepository scans, PostgresDealRepository store, Scan scan);
+        double run(ScanRepository scans, DealRepository store, Scan scan);
     }
 
     private static double withDatabase(Path dataDir, Measure measure) {
         try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDir);
-             HikariDataSource pool = Postgres.migratedPool(database.settings())) {
-            Jdbi jdbi = Postgres.jdbi(pool);
-            PostgresScanRepository scans = new PostgresScanRepository(jdbi,
-                    TokenCipher.fromBase64Key(TokenCipher.generateBase64Key()), Clock.systemUTC());
-            Scan scan = insertScan(scans);
-            return measure.run(scans, new PostgresDealRepository(jdbi), scan);
+             PostgresStore store = PostgresStore.builder(database.settings()).open()) {
+            Scan scan = insertScan(store.scans());
+            return measure.run(store.scans(), store.deals(), scan);
         }
     }
 
-    private static Scan insertScan(PostgresScanRepository scans) {
+    private static Scan insertScan(ScanRepository scans) {
         Instant now = Instant.now();
         Scan scan = Scan.pending(ScanId.generate(now, new Random()), UUID.randomUUID(), "bench", ScanType.FULL,
                 ScanConfig.defaults(), "bench", null, now);

@@ -42,7 +42,10 @@ public final class DealsEtl implements AutoCloseable {
 
     private DealsEtl(Builder settings) {
         Clock clock = settings.clock;
-        PostgresStore.Builder storeSettings = PostgresStore.builder(settings.database).clock(clock);
+        // a worker storing a large batch uses two connections at once; reads (results pages) take the rest
+        int connections = Math.max(settings.database.maxPoolSize(), 2 * settings.workerThreads + 4);
+        PostgresStore.Builder storeSettings = PostgresStore.builder(settings.database.withMaxPoolSize(connections))
+                .clock(clock);
         if (settings.tokenEncryptionKey != null) storeSettings.tokenEncryptionKey(settings.tokenEncryptionKey);
         this.store = storeSettings.open();
         try {

@@ -9,7 +9,7 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /** Connection pool, schema migrations and the JDBI handle, the three things every user of the store needs. */
-public final class Postgres {
+final class Postgres {
     private Postgres() {
     }
 

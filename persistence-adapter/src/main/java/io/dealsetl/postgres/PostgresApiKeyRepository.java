@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
 /** API keys in PostgreSQL: only hashes are stored. Thread-safe. */
-public final class PostgresApiKeyRepository implements ApiKeyRepository {
+final class PostgresApiKeyRepository implements ApiKeyRepository {
     private final Jdbi jdbi;
 
     public PostgresApiKeyRepository(Jdbi jdbi) {

@@ -37,7 +37,7 @@ import org.jdbi.v3.core.statement.Query;
  * Deals in PostgreSQL, one row per (scan, HubSpot id). Thread-safe. Storing a large batch takes two pooled
  * connections at once: a pool with two per scan worker never makes a batch wait for one.
  */
-public final class PostgresDealRepository implements DealRepository {
+final class PostgresDealRepository implements DealRepository {
     private static final String PAGE_ROWS = "SELECT " + DealRows.READ_COLUMNS + """
              FROM unnest(?::text[]) WITH ORDINALITY AS p(hubspot_id, position)
             JOIN deals d ON d.scan_id = ? AND d.hubspot_id = p.hubspot_id

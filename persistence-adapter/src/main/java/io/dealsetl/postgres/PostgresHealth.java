@@ -9,7 +9,7 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 /** Times {@code SELECT 1} on a pooled connection. */
-public final class PostgresHealth implements StorageHealth {
+final class PostgresHealth implements StorageHealth {
     private final DataSource dataSource;
 
     public PostgresHealth(DataSource dataSource) {

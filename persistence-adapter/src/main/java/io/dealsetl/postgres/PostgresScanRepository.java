@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Scans in PostgreSQL; see the port for the contract. Thread-safe. */
-public final class PostgresScanRepository implements ScanRepository {
+final class PostgresScanRepository implements ScanRepository {
     private static final Logger log = LoggerFactory.getLogger(PostgresScanRepository.class);
     private static final String UNIQUE_VIOLATION = "23505";
 

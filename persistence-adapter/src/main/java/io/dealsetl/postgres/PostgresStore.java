@@ -41,6 +41,11 @@ public final class PostgresStore implements AutoCloseable {
         return new Builder(database);
     }
 
+    /** A new random key for {@link Builder#tokenEncryptionKey}: base64 of 32 bytes from a secure random source. */
+    public static String generateTokenEncryptionKey() {
+        return TokenCipher.generateBase64Key();
+    }
+
     public ScanRepository scans() {
         return scans;
     }

@@ -13,7 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
  * Encrypts HubSpot tokens at rest with AES-256-GCM and a fresh 12-byte nonce per token. Thread-safe.
  * The stored form is base64(nonce || ciphertext+tag).
  */
-public final class TokenCipher {
+final class TokenCipher {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
