@@ -1,14 +1,6 @@
 package io.dealsetl.domain.usecase;
 
-import io.dealsetl.domain.scan.Progress;
-import io.dealsetl.domain.scan.Scan;
-import io.dealsetl.domain.scan.ScanId;
-import io.dealsetl.domain.scan.ScanStatistics;
-import io.dealsetl.domain.scan.ScanStatus;
-import io.dealsetl.domain.scan.SourceStats;
-import io.dealsetl.domain.scan.TenantBusyException;
 import io.dealsetl.domain.access.AccessToken;
-import io.dealsetl.domain.port.StorageUnavailableException;
 import io.dealsetl.domain.deal.AmountSummary;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.deal.DealPage;
@@ -20,19 +12,33 @@ import io.dealsetl.domain.port.DealBatch;
 import io.dealsetl.domain.port.DealRepository;
 import io.dealsetl.domain.port.LeasedScan;
 import io.dealsetl.domain.port.ScanRepository;
+import io.dealsetl.domain.port.StorageUnavailableException;
+import io.dealsetl.domain.port.StoreContract;
+import io.dealsetl.domain.scan.Progress;
+import io.dealsetl.domain.scan.Scan;
+import io.dealsetl.domain.scan.ScanId;
+import io.dealsetl.domain.scan.ScanStatistics;
+import io.dealsetl.domain.scan.ScanStatus;
+import io.dealsetl.domain.scan.SourceStats;
+import io.dealsetl.domain.scan.TenantBusyException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.stream.Collectors;
 
-/** A small, honest in-memory stand-in for the PostgreSQL adapter: same rules, one lock. */
+/** A small, honest in-memory stand-in for the PostgreSQL adapter: same rules (both pass {@link StoreContract}), one lock. */
 final class InMemoryStore implements ScanRepository, DealRepository {
     private final Map<ScanId, Row> rows = new LinkedHashMap<>();
     private final Map<String, Instant> watermarks = new HashMap<>();
@@ -153,7 +159,11 @@ final class InMemoryStore implements ScanRepository, DealRepository {
         long failed = rows.values().stream().filter(r -> r.scan.status() == ScanStatus.FAILED).count();
         long cancelled = rows.values().stream().filter(r -> r.scan.status() == ScanStatus.CANCELLED).count();
         long deals = rows.values().stream().mapToLong(r -> r.scan.progress().processedItems()).sum();
-        return new ScanStatistics(rows.size(), active, completed, failed, cancelled, deals, 0, null);
+        double averageSeconds = rows.values().stream().filter(r -> r.scan.status() == ScanStatus.COMPLETED)
+                .mapToDouble(r -> Duration.between(r.scan.startedAt(), r.scan.finishedAt()).toMillis() / 1000.0)
+                .average().orElse(0);
+        Instant last = rows.values().stream().map(r -> r.scan.createdAt()).max(Comparator.naturalOrder()).orElse(null);
+        return new ScanStatistics(rows.size(), active, completed, failed, cancelled, deals, averageSeconds, last);
     }
 
     @Override
@@ -205,21 +215,47 @@ final class InMemoryStore implements ScanRepository, DealRepository {
     @Override
     public synchronized DealPage find(ScanId scan, DealQuery query) {
         check();
-        List<StoredDeal> all = new ArrayList<>(rows.get(scan).deals.values());
-        all.sort(Comparator.comparing(d -> d.deal().id()));
-        int from = (int) Math.min(all.size(), query.offset());
-        int to = Math.min(all.size(), from + query.limit());
-        return new DealPage(query, all.subList(from, to), all.size());
+        List<StoredDeal> matching = matching(scan, query);
+        Comparator<Deal> order = StoreContract.resultsOrder(query.sortBy(), query.sortOrder());
+        matching.sort((a, b) -> order.compare(a.deal(), b.deal()));
+        int from = (int) Math.min(matching.size(), query.offset());
+        int to = Math.min(matching.size(), from + query.limit());
+        return new DealPage(query, matching.subList(from, to), matching.size());
     }
 
     @Override
-    public AmountSummary amounts(ScanId scan, DealQuery query) {
-        return AmountSummary.EMPTY;
+    public synchronized AmountSummary amounts(ScanId scan, DealQuery query) {
+        check();
+        return amounts(matching(scan, query).stream().map(d -> d.deal().amount()).filter(Objects::nonNull).toList());
     }
 
     @Override
     public synchronized ResultsSummary summarize(ScanId scan) {
-        return new ResultsSummary(rows.get(scan).deals.size(), AmountSummary.EMPTY, Map.of(), Map.of());
+        check();
+        Collection<StoredDeal> all = rows.get(scan).deals.values();
+        Map<String, Long> pipelines = new HashMap<>();
+        Map<String, Long> stages = new HashMap<>();
+        for (StoredDeal d : all) {
+            pipelines.merge(Objects.requireNonNullElse(d.deal().pipeline(), "unknown"), 1L, Long::sum);
+            stages.merge(Objects.requireNonNullElse(d.deal().stage(), "unknown"), 1L, Long::sum);
+        }
+        return new ResultsSummary(all.size(),
+                amounts(all.stream().map(d -> d.deal().amount()).filter(Objects::nonNull).toList()), pipelines, stages);
+    }
+
+    private List<StoredDeal> matching(ScanId scan, DealQuery query) {
+        return rows.get(scan).deals.values().stream()
+                .filter(d -> query.stage() == null || query.stage().equals(d.deal().stage()))
+                .filter(d -> query.pipeline() == null || query.pipeline().equals(d.deal().pipeline()))
+                .collect(Collectors.toCollection(ArrayList::new));
+    }
+
+    private static AmountSummary amounts(List<BigDecimal> amounts) {
+        if (amounts.isEmpty()) return AmountSummary.EMPTY;
+        BigDecimal total = amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        return new AmountSummary(total, total.divide(BigDecimal.valueOf(amounts.size()), 2, RoundingMode.HALF_UP),
+                amounts.stream().min(Comparator.naturalOrder()).orElseThrow(),
+                amounts.stream().max(Comparator.naturalOrder()).orElseThrow());
     }
 
     @Override
