@@ -43,7 +43,7 @@ public final class ScanWorkers implements AutoCloseable {
     private ExecutorService pool;
     private ScheduledExecutorService heartbeat;
 
-    private record Running(ScanId scanId, AtomicBoolean lostLease) {
+    private record Running(ScanId scanId, String tenantId, AtomicBoolean lostLease) {
     }
 
     /**
@@ -112,12 +112,13 @@ public final class ScanWorkers implements AutoCloseable {
             }
             LeasedScan leased = claimed.get();
             ScanId id = leased.scan().id();
-            Running run = new Running(id, new AtomicBoolean());
+            Running run = new Running(id, leased.scan().tenantId(), new AtomicBoolean());
             running.put(workerId, run);
             try {
                 runner.run(leased, workerId, () -> stopping.get() || run.lostLease().get());
             } catch (RuntimeException e) {
-                log.log(Level.ERROR, "worker " + workerId + " failed on scan " + id, e);
+                runner.observer().within(id, run.tenantId(),
+                        () -> log.log(Level.ERROR, "worker " + workerId + " failed on scan " + id, e));
             } finally {
                 running.remove(workerId);
                 release(id, workerId);
@@ -152,20 +153,22 @@ public final class ScanWorkers implements AutoCloseable {
     }
 
     private void renewLeases() {
-        running.forEach((workerId, run) -> {
-            ScanId id = run.scanId();
-            try {
-                if (!scans.renewLease(id, workerId, clock.instant().plus(lease))
-                        && !run.lostLease().getAndSet(true)) {
-                    // a scan that just ended has no lease left, while its results are being prepared
-                    boolean ended = scans.find(id).map(scan -> scan.status().isTerminal()).orElse(true);
-                    if (!ended) log.log(Level.WARNING, "scan {0}: lease lost, stopping this worker's run", id);
-                }
-            } catch (RuntimeException e) {
-                // the database may be briefly away; the next beat tries again before the lease lapses
-                log.log(Level.WARNING, "scan {0}: lease not renewed: {1}", id, e.getMessage());
+        running.forEach((workerId, run) -> runner.observer().within(run.scanId(), run.tenantId(),
+                () -> renewLease(workerId, run)));
+    }
+
+    private void renewLease(String workerId, Running run) {
+        ScanId id = run.scanId();
+        try {
+            if (!scans.renewLease(id, workerId, clock.instant().plus(lease)) && !run.lostLease().getAndSet(true)) {
+                // a scan that just ended has no lease left, while its results are being prepared
+                boolean ended = scans.find(id).map(scan -> scan.status().isTerminal()).orElse(true);
+                if (!ended) log.log(Level.WARNING, "scan {0}: lease lost, stopping this worker''s run", id);
             }
-        });
+        } catch (RuntimeException e) {
+            // the database may be briefly away; the next beat tries again before the lease lapses
+            log.log(Level.WARNING, "scan {0}: lease not renewed: {1}", id, e.getMessage());
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
