@@ -6,6 +6,7 @@ import io.dealsetl.domain.usecase.ScanRunner;
 import io.dealsetl.domain.usecase.ScanService;
 import io.dealsetl.domain.usecase.ScanWorkers;
 import io.dealsetl.http.HttpApi;
+import io.dealsetl.http.HttpTelemetry;
 import io.dealsetl.http.ServiceInfo;
 import io.dealsetl.hubspot.HubSpotDealSource;
 import io.dealsetl.hubspot.HubSpotSettings;
@@ -17,6 +18,11 @@ import io.dealsetl.postgres.PostgresDealRepository;
 import io.dealsetl.postgres.PostgresHealth;
 import io.dealsetl.postgres.PostgresScanRepository;
 import io.dealsetl.postgres.TokenCipher;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
@@ -35,42 +41,83 @@ public final class App implements AutoCloseable {
     private final Database database;
     private final ScanWorkers workers;
     private final HttpApi http;
+    private final Metrics metrics;
 
-    private App(Database database, ScanWorkers workers, HttpApi http) {
+    private App(Database database, ScanWorkers workers, HttpApi http, Metrics metrics) {
         this.database = database;
         this.workers = workers;
         this.http = http;
+        this.metrics = metrics;
     }
 
     public static App start(Config config) {
         log.info("starting with {}", config);
         Clock clock = Clock.systemUTC();
+        Metrics metrics = new Metrics();
+        MeterRegistry registry = metrics.registry();
         Database database = Database.open(config);
         try {
+            database.pool().setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
             Jdbi jdbi = Postgres.jdbi(database.pool());
             PostgresScanRepository scanRepository = new PostgresScanRepository(jdbi, database.tokenCipher(), clock);
             PostgresDealRepository dealRepository = new PostgresDealRepository(jdbi);
+            ScanTelemetry scanTelemetry = new ScanTelemetry(registry);
 
             HubSpotDealSource hubspot = HubSpotDealSource.create(HubSpotSettings.defaults(config.hubspotBaseUrl()));
             ScanRunner runner = new ScanRunner(scanRepository, dealRepository, hubspot, clock, 5,
-                    java.time.Duration.ofSeconds(30));
+                    java.time.Duration.ofSeconds(30), scanTelemetry);
             ScanWorkers workers = new ScanWorkers(scanRepository, runner, InstanceId.create(),
                     config.workerThreads(), config.leaseDuration(), config.pollInterval(), clock);
+            Gauge.builder("etl.scans.active", workers, ScanWorkers::activeCount)
+                    .description("Scans this instance is running now").register(registry);
             ScanService scans = new ScanService(scanRepository, dealRepository, clock, new SecureRandom(),
-                    config.incrementalOverlap(), workers::wake);
+                    config.incrementalOverlap(), workers::wake, scanTelemetry);
 
             ApiKeys apiKeys = new ApiKeys(new PostgresApiKeyRepository(jdbi), clock);
             if (config.etlApiKey() != null) apiKeys.seed(config.etlApiKey());
+            if (apiKeys.noneExist()) {
+                log.warn("no API key exists, so every /api/v1 call will be answered 401: set ETL_API_KEY, or create"
+                        + " a key with: java -jar hubspot-deals-etl.jar keys create --tenants '*'"
+                        + " --permissions scans.read,scans.write,deals.read");
+            }
 
             ServiceInfo info = new ServiceInfo(VERSION, clock.instant(), workers::activeCount);
+            HttpTelemetry telemetry = HttpTelemetry.of(registry, metrics::scrape, Metrics.CONTENT_TYPE,
+                    config.metricsAccess());
             HttpApi http = HttpApi.create(scans, apiKeys, new PostgresHealth(database.pool()), info, clock,
-                    config.resultsConcurrency()).start(config.port());
+                    config.resultsConcurrency(), telemetry).start(config.bindAddress(), config.port());
             workers.start();
-            log.info("HubSpot Deals ETL listening on http://localhost:{} (Swagger UI at /docs)", http.port());
-            return new App(database, workers, http);
+            log.info("HubSpot Deals ETL listening on {} (Swagger UI at /docs, metrics at /metrics: {})",
+                    listening(config.bindAddress(), http.port()), config.metricsAccess().name().toLowerCase());
+            return new App(database, workers, http, metrics);
         } catch (RuntimeException e) {
             database.close();
+            metrics.close();
             throw e;
+        }
+    }
+
+    /** Where the API can be reached, as an operator would type it. */
+    static String listening(String bindAddress, int port) {
+        String host;
+        try {
+            host = InetAddress.getByName(bindAddress).getHostAddress();
+        } catch (UnknownHostException e) {
+            host = bindAddress; // it was bound a moment ago, so this does not happen
+        }
+        if (host.contains(":")) host = "[" + host + "]";
+        String where = host + ":" + port;
+        return InetAddress.getLoopbackAddress().getHostAddress().equals(host) || bindAddress.equals("localhost")
+                ? "http://" + where + " (this machine only)"
+                : isAnyLocal(bindAddress) ? where + " (all interfaces; http://localhost:" + port + " here)"
+                : "http://" + where;
+    }
+
+    private static boolean isAnyLocal(String bindAddress) {
+        try {
+            return InetAddress.getByName(bindAddress).isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
         }
     }
 
@@ -84,6 +131,7 @@ public final class App implements AutoCloseable {
         workers.close();
         http.stop();
         database.close();
+        metrics.close();
         log.info("stopped");
     }
 

@@ -498,10 +498,13 @@ class PostgresRepositoriesTest {
     }
 
     @Test
-    void api_keys_are_found_by_hash_with_permissions_and_scope() {
-        var keys = new io.dealsetl.domain.usecase.ApiKeys(new PostgresApiKeyRepository(jdbi), Clock.systemUTC());
+    void api_keys_are_found_by_hash_with_permissions_and_scope_and_counted() {
+        PostgresApiKeyRepository repository = new PostgresApiKeyRepository(jdbi);
+        var keys = new io.dealsetl.domain.usecase.ApiKeys(repository, Clock.systemUTC());
+        long before = repository.count();
         var issued = keys.create("ci", Set.of(io.dealsetl.domain.access.Permission.DEALS_READ),
                 io.dealsetl.domain.access.TenantScope.of(Set.of("acme", "globex")));
+        assertThat(repository.count()).isEqualTo(before + 1);
 
         var found = keys.authenticate(issued.plainText()).orElseThrow();
         assertThat(found.permissions()).containsExactly(io.dealsetl.domain.access.Permission.DEALS_READ);
