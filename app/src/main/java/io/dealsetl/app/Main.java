@@ -57,7 +57,7 @@ public final class Main {
     }
 
     static boolean isHelp(String arg) {
-        return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+        return arg.equals("--help") || arg.equals("-h");
     }
 
     /** The settings, or exit 2 with one line per unusable setting (no stack trace, no secret). */
