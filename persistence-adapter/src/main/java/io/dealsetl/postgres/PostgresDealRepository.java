@@ -32,6 +32,7 @@ import java.util.concurrent.Future;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
+import org.slf4j.MDC;
 
 /**
  * Deals in PostgreSQL, one row per (scan, HubSpot id). Thread-safe. Storing a large batch takes two pooled
@@ -85,11 +86,14 @@ public final class PostgresDealRepository implements DealRepository {
                 // the helper takes its connection before this thread takes one: no writer holds a connection
                 // while waiting for another, so writers cannot starve each other of a small pool
                 CountDownLatch headConnected = new CountDownLatch(1);
+                Map<String, String> logContext = MDC.getCopyOfContextMap(); // the scan's, for the helper's lines
                 Future<?> headStored = writers.submit(() -> {
+                    if (logContext != null) MDC.setContextMap(logContext);
                     try {
                         storeHead(scan, workerId, head, extractedAt, headConnected);
                     } finally {
                         headConnected.countDown();
+                        MDC.clear();
                     }
                 });
                 awaitUninterruptibly(headConnected);
