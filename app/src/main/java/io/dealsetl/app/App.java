@@ -87,7 +87,7 @@ public final class App implements AutoCloseable {
             HttpApi http = HttpApi.create(scans, apiKeys, new PostgresHealth(database.pool()), info, clock,
                     config.resultsConcurrency(), telemetry).start(config.bindAddress(), config.port());
             workers.start();
-            log.info("HubSpot Deals ETL listening on {} (Swagger UI at /docs, metrics at /metrics: {})",
+            log.info("HubSpot Deals ETL listening on {}: Swagger UI at /docs, metrics at /metrics ({})",
                     listening(config.bindAddress(), http.port()), config.metricsAccess().name().toLowerCase());
             return new App(database, workers, http, metrics);
         } catch (RuntimeException e) {
