@@ -2,17 +2,22 @@ package io.dealsetl.app;
 
 import io.dealsetl.engine.DealsEtl;
 import io.dealsetl.http.HttpApi;
+import io.dealsetl.http.HttpTelemetry;
 import io.dealsetl.http.ServiceInfo;
 import io.dealsetl.hubspot.HubSpotSettings;
 import io.dealsetl.postgres.DatabaseSettings;
 import io.dealsetl.postgres.embedded.EmbeddedDatabase;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service, wired top to bottom: the database (embedded or external), the engine (HubSpot,
+ * The running service, wired top to bottom: metrics, the database (embedded or external), the engine (HubSpot,
  * PostgreSQL, the scan workers), the HTTP API. {@link #close()} shuts down in reverse: stop serving, let running
  * scans checkpoint and release their leases, close the engine, and only then stop the embedded database.
  */
@@ -21,11 +26,13 @@ public final class App implements AutoCloseable {
     /** The version this build's pom gave it. */
     public static final String VERSION = BuildInfo.version();
 
+    private final Metrics metrics;
     private final EmbeddedDatabase embedded;
     private final DealsEtl engine;
     private final HttpApi http;
 
-    private App(EmbeddedDatabase embedded, DealsEtl engine, HttpApi http) {
+    private App(Metrics metrics, EmbeddedDatabase embedded, DealsEtl engine, HttpApi http) {
+        this.metrics = metrics;
         this.embedded = embedded;
         this.engine = engine;
         this.http = http;
@@ -38,9 +45,12 @@ public final class App implements AutoCloseable {
     public static App start(Config config) {
         log.info("starting with {}", config);
         Clock clock = Clock.systemUTC();
-        EmbeddedDatabase embedded = config.embeddedDatabase() ? EmbeddedDatabase.start(embeddedDirectory(config)) : null;
+        Metrics metrics = new Metrics();
+        MeterRegistry registry = metrics.registry();
+        EmbeddedDatabase embedded = null;
         DealsEtl engine = null;
         try {
+            embedded = config.embeddedDatabase() ? EmbeddedDatabase.start(embeddedDirectory(config)) : null;
             DatabaseSettings database = embedded != null ? embedded.settings()
                     : DatabaseSettings.fromUrl(config.databaseUrl(), 10);
             engine = DealsEtl.builder(database)
@@ -50,18 +60,32 @@ public final class App implements AutoCloseable {
                     .lease(config.leaseDuration())
                     .pollInterval(config.pollInterval())
                     .incrementalOverlap(config.incrementalOverlap())
+                    .observer(new ScanTelemetry(registry))
+                    .meterRegistry(registry)
                     .clock(clock)
                     .build();
+            Gauge.builder("etl.scans.active", engine, DealsEtl::runningScans)
+                    .description("Scans this instance is running now").register(registry);
+
             if (config.etlApiKey() != null) engine.apiKeys().seed(config.etlApiKey());
+            if (engine.apiKeys().noneExist()) {
+                log.warn("no API key exists, so every /api/v1 call will be answered 401: set ETL_API_KEY, or create"
+                        + " a key with: java -jar hubspot-deals-etl.jar keys create --tenants '*'"
+                        + " --permissions scans.read,scans.write,deals.read");
+            }
 
             ServiceInfo info = new ServiceInfo(VERSION, clock.instant(), engine::runningScans);
+            HttpTelemetry telemetry = HttpTelemetry.of(registry, metrics::scrape, Metrics.CONTENT_TYPE,
+                    config.metricsAccess());
             HttpApi http = HttpApi.create(engine.scans(), engine.apiKeys(), engine.health(), info, clock,
-                    config.resultsConcurrency()).start(config.port());
-            log.info("HubSpot Deals ETL listening on http://localhost:{} (Swagger UI at /docs)", http.port());
-            return new App(embedded, engine, http);
+                    config.resultsConcurrency(), telemetry).start(config.bindAddress(), config.port());
+            log.info("HubSpot Deals ETL listening on {}: Swagger UI at /docs, metrics at /metrics ({})",
+                    listening(config.bindAddress(), http.port()), config.metricsAccess().name().toLowerCase());
+            return new App(metrics, embedded, engine, http);
         } catch (RuntimeException e) {
             if (engine != null) engine.close();
             if (embedded != null) embedded.close();
+            metrics.close();
             throw e;
         }
     }
@@ -69,6 +93,30 @@ public final class App implements AutoCloseable {
     /** Where the embedded database keeps its data: {@code DATA_DIR/postgres}. */
     static Path embeddedDirectory(Config config) {
         return config.dataDir().resolve("postgres");
+    }
+
+    /** Where the API can be reached, as an operator would type it. */
+    static String listening(String bindAddress, int port) {
+        String host;
+        try {
+            host = InetAddress.getByName(bindAddress).getHostAddress();
+        } catch (UnknownHostException e) {
+            host = bindAddress; // it was bound a moment ago, so this does not happen
+        }
+        if (host.contains(":")) host = "[" + host + "]";
+        String where = host + ":" + port;
+        return InetAddress.getLoopbackAddress().getHostAddress().equals(host) || bindAddress.equals("localhost")
+                ? "http://" + where + " (this machine only)"
+                : isAnyLocal(bindAddress) ? where + " (all interfaces; http://localhost:" + port + " here)"
+                : "http://" + where;
+    }
+
+    private static boolean isAnyLocal(String bindAddress) {
+        try {
+            return InetAddress.getByName(bindAddress).isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     public int port() {
@@ -81,6 +129,7 @@ public final class App implements AutoCloseable {
         http.stop();
         engine.close();
         if (embedded != null) embedded.close();
+        metrics.close();
         log.info("stopped");
     }
 }

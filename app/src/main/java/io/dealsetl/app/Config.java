@@ -1,19 +1,41 @@
 package io.dealsetl.app;
 
+import io.dealsetl.http.HttpTelemetry.MetricsAccess;
+import io.dealsetl.postgres.DatabaseSettings;
+import io.dealsetl.postgres.PostgresStore;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
 
 /**
- * The service's settings, read from the environment (see docs/configuration.md).
+ * The service's settings, read from the environment (see docs/configuration.md) and checked all at once before
+ * anything starts.
  *
+ * @param bindAddress        the interface the API listens on; {@code 0.0.0.0} for all
  * @param databaseUrl        PostgreSQL to use; null means start an embedded one whose data lives in dataDir
  * @param etlApiKey          an API key to seed with every permission for every tenant, or null
  * @param tokenEncryptionKey base64 AES-256 key for HubSpot tokens at rest, or null to use (and on first
  *                           start create) the key file in dataDir
+ * @param logLevel           the root log level, upper case
  */
 public record Config(
         int port,
+        String bindAddress,
         String databaseUrl,
         Path dataDir,
         String hubspotBaseUrl,
@@ -23,25 +45,80 @@ public record Config(
         Duration leaseDuration,
         Duration pollInterval,
         Duration incrementalOverlap,
-        int resultsConcurrency) {
+        int resultsConcurrency,
+        LogFormat logFormat,
+        String logLevel,
+        MetricsAccess metricsAccess) {
 
     public static final int DEFAULT_PORT = 5200;
+    public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
     public static final String DEFAULT_HUBSPOT_BASE_URL = "https://api.hubapi.com";
+    /** The longest API key a caller can present (longer ones are refused unread). */
+    private static final int MAX_API_KEY_LENGTH = 512;
+    private static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
-    /** @throws IllegalArgumentException naming the setting when one is malformed (never echoing a secret) */
+    /** How log lines are written. */
+    public enum LogFormat {
+        /** One line of text per event, for people. */
+        TEXT,
+        /** One JSON object per line (Logstash encoder), with the logging context as fields, for log shippers. */
+        JSON
+    }
+
+    /** Settings that cannot be used, one sentence each; none quotes a secret. */
+    public static final class InvalidConfigException extends IllegalArgumentException {
+        private final List<String> problems;
+
+        InvalidConfigException(List<String> problems) {
+            super(String.join("; ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    /**
+     * Reads and checks every setting; nothing is started or created.
+     *
+     * @throws InvalidConfigException listing every malformed setting (never echoing a secret)
+     */
     public static Config fromEnvironment(Map<String, String> env) {
-        return new Config(
-                intSetting(env, "PORT", DEFAULT_PORT, 0, 65535),
-                blankToNull(env.get("DATABASE_URL")),
-                Path.of(orDefault(env.get("DATA_DIR"), "./data")).toAbsolutePath().normalize(),
-                stripSlash(orDefault(env.get("HUBSPOT_BASE_URL"), DEFAULT_HUBSPOT_BASE_URL)),
-                blankToNull(env.get("ETL_API_KEY")),
-                blankToNull(env.get("TOKEN_ENCRYPTION_KEY")),
-                intSetting(env, "WORKER_THREADS", 4, 1, 64),
-                Duration.ofSeconds(intSetting(env, "SCAN_LEASE_SECONDS", 30, 3, 3600)),
-                Duration.ofMillis(intSetting(env, "SCAN_POLL_MILLIS", 1000, 10, 60_000)),
-                Duration.ofMinutes(intSetting(env, "INCREMENTAL_OVERLAP_MINUTES", 10, 0, 24 * 60)),
-                intSetting(env, "RESULTS_CONCURRENCY", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024));
+        Reader r = new Reader(env);
+        int port = r.integer("PORT", DEFAULT_PORT, 0, 65535);
+        String bindAddress = r.setting("BIND_ADDRESS", DEFAULT_BIND_ADDRESS, Config::checkBindAddress);
+        String databaseUrl = r.secret("DATABASE_URL", Config::checkDatabaseUrl);
+        Path dataDir = r.checkedDefault("DATA_DIR", "./data", Config::checkDataDir);
+        String hubspotBaseUrl = r.setting("HUBSPOT_BASE_URL", DEFAULT_HUBSPOT_BASE_URL, Config::checkHttpUrl);
+        String etlApiKey = r.secret("ETL_API_KEY", key -> {
+            if (key.length() > MAX_API_KEY_LENGTH) {
+                throw new IllegalArgumentException("must be at most " + MAX_API_KEY_LENGTH + " characters");
+            }
+            return key;
+        });
+        String tokenKey = r.secret("TOKEN_ENCRYPTION_KEY", key -> {
+            checkTokenKey(key);
+            return key;
+        });
+        if (tokenKey == null && dataDir != null) r.check(() -> checkKeyFile(dataDir.resolve(TokenKeys.KEY_FILE)));
+        int workers = r.integer("WORKER_THREADS", 4, 1, 64);
+        int leaseSeconds = r.integer("SCAN_LEASE_SECONDS", 30, 3, 3600);
+        int pollMillis = r.integer("SCAN_POLL_MILLIS", 1000, 10, 60_000);
+        int overlapMinutes = r.integer("INCREMENTAL_OVERLAP_MINUTES", 10, 0, 24 * 60);
+        int resultsConcurrency = r.integer("RESULTS_CONCURRENCY", 2 * Runtime.getRuntime().availableProcessors(), 1,
+                1024);
+        LogFormat logFormat = logFormat(r);
+        String logLevel = r.setting("LOG_LEVEL", "INFO", level -> {
+            String upper = level.toUpperCase(Locale.ROOT);
+            if (!LOG_LEVELS.contains(upper)) throw new IllegalArgumentException("must be one of " + LOG_LEVELS);
+            return upper;
+        });
+        MetricsAccess metricsAccess = r.setting("METRICS_ACCESS", MetricsAccess.PUBLIC, MetricsAccess::parse);
+        if (!r.problems.isEmpty()) throw new InvalidConfigException(r.problems);
+        return new Config(port, bindAddress, databaseUrl, dataDir, hubspotBaseUrl, etlApiKey, tokenKey, workers,
+                Duration.ofSeconds(leaseSeconds), Duration.ofMillis(pollMillis), Duration.ofMinutes(overlapMinutes),
+                resultsConcurrency, logFormat, logLevel, metricsAccess);
     }
 
     public boolean embeddedDatabase() {
@@ -51,37 +128,185 @@ public record Config(
     @Override
     public String toString() {
         // secrets stay out of logs: only whether they are set
-        return "Config[port=" + port + ", database=" + (embeddedDatabase() ? "embedded" : "external")
+        return "Config[port=" + port + ", bindAddress=" + bindAddress
+                + ", database=" + (embeddedDatabase() ? "embedded" : "external")
                 + ", dataDir=" + dataDir + ", hubspotBaseUrl=" + hubspotBaseUrl
                 + ", etlApiKey=" + (etlApiKey == null ? "unset" : "set")
                 + ", tokenEncryptionKey=" + (tokenEncryptionKey == null ? "from data dir" : "set")
                 + ", workerThreads=" + workerThreads + ", lease=" + leaseDuration
-                + ", resultsConcurrency=" + resultsConcurrency + "]";
+                + ", resultsConcurrency=" + resultsConcurrency + ", logFormat=" + logFormat
+                + ", logLevel=" + logLevel + ", metricsAccess=" + metricsAccess + "]";
     }
 
-    private static int intSetting(Map<String, String> env, String name, int fallback, int min, int max) {
-        String raw = blankToNull(env.get(name));
-        if (raw == null) return fallback;
+    /** LOG_FORMAT, or the older LOG_APPENDER (CONSOLE or JSON) when only that is set. */
+    private static LogFormat logFormat(Reader r) {
+        Function<String, LogFormat> parse = value -> switch (value.toLowerCase(Locale.ROOT)) {
+            case "json" -> LogFormat.JSON;
+            case "text" -> LogFormat.TEXT;
+            default -> throw new IllegalArgumentException("must be json or text");
+        };
+        if (r.raw("LOG_FORMAT") != null || r.raw("LOG_APPENDER") == null) {
+            return r.setting("LOG_FORMAT", LogFormat.TEXT, parse);
+        }
+        return r.setting("LOG_APPENDER", LogFormat.TEXT, value -> switch (value.toLowerCase(Locale.ROOT)) {
+            case "json" -> LogFormat.JSON;
+            case "console" -> LogFormat.TEXT;
+            default -> throw new IllegalArgumentException("must be JSON or CONSOLE (or use LOG_FORMAT=json|text)");
+        });
+    }
+
+    private static String checkBindAddress(String host) {
+        InetAddress address;
         try {
-            int value = Integer.parseInt(raw.strip());
-            if (value < min || value > max) throw new NumberFormatException();
-            return value;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max
-                    + ", got '" + raw + "'");
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("must be an IP address or host name of this machine");
+        }
+        try {
+            if (!address.isAnyLocalAddress() && !address.isLoopbackAddress()
+                    && NetworkInterface.getByInetAddress(address) == null) {
+                throw new IllegalArgumentException("is not an address of this machine (0.0.0.0 listens on all)");
+            }
+        } catch (SocketException e) {
+            // the interfaces cannot be listed: binding will tell
+        }
+        return host;
+    }
+
+    private static String checkDatabaseUrl(String url) {
+        DatabaseSettings settings;
+        try {
+            settings = DatabaseSettings.fromUrl(url, 1);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replaceFirst("^DATABASE_URL ", ""));
+        }
+        // the driver's own parser: what it cannot read, it would refuse only at the first connection
+        if (org.postgresql.Driver.parseURL(settings.jdbcUrl(), new Properties()) == null) {
+            throw new IllegalArgumentException("is not a PostgreSQL URL the driver can read");
+        }
+        return url;
+    }
+
+    private static Path checkDataDir(String value) {
+        Path dir;
+        try {
+            dir = Path.of(value).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("is not a valid path");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new IllegalArgumentException("is not a directory");
+        if (Files.isDirectory(dir) && !Files.isWritable(dir)) throw new IllegalArgumentException("is not writable");
+        return dir;
+    }
+
+    private static String checkHttpUrl(String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("must be an http:// or https:// URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException("must be an http:// or https:// URL with a host");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("must be a plain API root, without user, query or fragment");
+        }
+        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+    }
+
+    private static void checkTokenKey(String key) {
+        try {
+            PostgresStore.checkTokenEncryptionKey(key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("must be 32 random bytes, base64-encoded (openssl rand -base64 32)");
         }
     }
 
-    private static String orDefault(String value, String fallback) {
-        String v = blankToNull(value);
-        return v == null ? fallback : v;
+    /** A key file left in DATA_DIR must be usable, or the service would fail only once its database runs. */
+    private static String checkKeyFile(Path file) {
+        if (!Files.exists(file)) return null;
+        try {
+            checkTokenKey(Files.readString(file, StandardCharsets.US_ASCII).strip());
+            return null;
+        } catch (IOException e) {
+            return "DATA_DIR's " + TokenKeys.KEY_FILE + " cannot be read (" + e.getClass().getSimpleName() + ")";
+        } catch (IllegalArgumentException e) {
+            return "DATA_DIR's " + TokenKeys.KEY_FILE + " is not a token key: it must hold 32 bytes, base64-encoded;"
+                    + " restore the original file, or set TOKEN_ENCRYPTION_KEY to the key it held";
+        }
     }
 
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
-    }
+    /** Reads settings, collecting a problem for each unusable one instead of stopping at the first. */
+    private static final class Reader {
+        private final Map<String, String> env;
+        final List<String> problems = new ArrayList<>();
 
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        String raw(String name) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? null : value.strip();
+        }
+
+        <T> T setting(String name, T fallback, Function<String, T> parse) {
+            String value = raw(name);
+            if (value == null) return fallback;
+            return parsed(name, value, parse);
+        }
+
+        /** A setting whose default is checked like a given value (a default path may be unusable too). */
+        <T> T checkedDefault(String name, String defaultValue, Function<String, T> parse) {
+            String value = raw(name);
+            return parsed(name, value == null ? defaultValue : value, parse);
+        }
+
+        private <T> T parsed(String name, String value, Function<String, T> parse) {
+            try {
+                return parse.apply(value);
+            } catch (IllegalArgumentException e) {
+                problems.add(name + " " + e.getMessage() + ", got '" + printable(value) + "'");
+                return null;
+            }
+        }
+
+        /** A setting whose value is never repeated back. */
+        <T> T secret(String name, Function<String, T> parse) {
+            String value = raw(name);
+            if (value == null) return null;
+            try {
+                return parse.apply(value);
+            } catch (IllegalArgumentException e) {
+                problems.add(name + " " + e.getMessage() + " (value not shown)");
+                return null;
+            }
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            Integer read = setting(name, fallback, value -> {
+                try {
+                    int parsed = Integer.parseInt(value);
+                    if (parsed >= min && parsed <= max) return parsed;
+                } catch (NumberFormatException e) {
+                    // the message below says what is wanted
+                }
+                throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
+            });
+            return read == null ? fallback : read; // unusable: reported, and the start stops anyway
+        }
+
+        void check(java.util.function.Supplier<String> problem) {
+            String found = problem.get();
+            if (found != null) problems.add(found);
+        }
+
+        /** Control characters would let a value forge extra lines in the error output. */
+        private static String printable(String value) {
+            String shown = value.length() > 100 ? value.substring(0, 100) + "..." : value;
+            return shown.replaceAll("\\p{Cntrl}", "?");
+        }
     }
 }

@@ -26,6 +26,10 @@ final class KeysCommand {
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (args.length > 0 && Arrays.stream(args).anyMatch(Main::isHelp)) {
+            out.println(usage());
+            return 0;
+        }
         if (args.length == 0 || !args[0].equals("create")) {
             err.println(usage());
             return 2;
@@ -48,7 +52,14 @@ final class KeysCommand {
             err.println(e.getMessage() + "\n" + usage());
             return 2;
         }
-        Config config = Config.fromEnvironment(env);
+        Config config;
+        try {
+            config = Config.fromEnvironment(env);
+        } catch (Config.InvalidConfigException e) {
+            e.problems().forEach(problem -> err.println("Configuration error: " + problem));
+            return 2;
+        }
+        Logging.configure(config);
         // a service running on the embedded database keeps it to itself: the key goes in through its server
         Optional<DatabaseSettings> running;
         try {
@@ -110,7 +121,15 @@ final class KeysCommand {
     }
 
     private static String usage() {
-        return "Usage: java -jar hubspot-deals-etl.jar keys create --tenants <id,id,...|*>"
-                + " --permissions <scans.read,scans.write,deals.read> [--name <label>]";
+        return """
+                Usage: java -jar hubspot-deals-etl.jar keys create --tenants <id,id,...|*> \
+                           --permissions <scans.read,scans.write,deals.read> [--name <label>]
+
+                Stores a new API key, hashed, in the service's database (DATABASE_URL, or the embedded one in
+                DATA_DIR) and prints it once.
+                  --tenants       tenant ids the key may act for, comma-separated, or * for every tenant
+                  --permissions   scans.read (status, stats, metrics), scans.write (start, cancel, delete),
+                                  deals.read (results)
+                  --name          a label to tell keys apart (default: cli)""";
     }
 }

@@ -56,6 +56,7 @@ final class ArchitectureRules {
                     "io\\.dealsetl\\.postgres\\.embedded\\.DataDirectoryInUseException",
                     "io\\.dealsetl\\.http\\.HttpApi",
                     "io\\.dealsetl\\.http\\.ServiceInfo",
+                    "io\\.dealsetl\\.http\\.HttpTelemetry(\\$MetricsAccess)?",
                     "io\\.dealsetl\\.engine\\.DealsEtl(\\$Builder)?"))
             .as("adapter internals are not public: each adapter has one door");
 

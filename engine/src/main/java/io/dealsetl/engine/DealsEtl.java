@@ -1,5 +1,6 @@
 package io.dealsetl.engine;
 
+import io.dealsetl.domain.port.ScanObserver;
 import io.dealsetl.domain.port.StorageHealth;
 import io.dealsetl.domain.usecase.ApiKeys;
 import io.dealsetl.domain.usecase.ScanRunner;
@@ -9,6 +10,7 @@ import io.dealsetl.hubspot.HubSpotDealSource;
 import io.dealsetl.hubspot.HubSpotSettings;
 import io.dealsetl.postgres.DatabaseSettings;
 import io.dealsetl.postgres.PostgresStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -45,17 +47,17 @@ public final class DealsEtl implements AutoCloseable {
         // a worker storing a large batch uses two connections at once; reads (results pages) take the rest
         int connections = Math.max(settings.database.maxPoolSize(), 2 * settings.workerThreads + 4);
         PostgresStore.Builder storeSettings = PostgresStore.builder(settings.database.withMaxPoolSize(connections))
-                .clock(clock);
+                .clock(clock).meterRegistry(settings.meterRegistry);
         if (settings.tokenEncryptionKey != null) storeSettings.tokenEncryptionKey(settings.tokenEncryptionKey);
         this.store = storeSettings.open();
         try {
             this.hubspot = HubSpotDealSource.create(settings.hubspot);
             ScanRunner runner = new ScanRunner(store.scans(), store.deals(), hubspot, clock, MAX_ATTEMPTS,
-                    STORAGE_RETRY_CAP);
+                    STORAGE_RETRY_CAP, settings.observer);
             this.workers = new ScanWorkers(store.scans(), runner, settings.instanceId, settings.workerThreads,
                     settings.lease, settings.pollInterval, clock);
             this.scans = new ScanService(store.scans(), store.deals(), clock, new SecureRandom(),
-                    settings.incrementalOverlap, workers::wake);
+                    settings.incrementalOverlap, workers::wake, settings.observer);
             this.apiKeys = new ApiKeys(store.apiKeys(), clock);
             workers.start();
         } catch (RuntimeException e) {
@@ -111,6 +113,8 @@ public final class DealsEtl implements AutoCloseable {
         private Duration incrementalOverlap = Duration.ofMinutes(10);
         private Clock clock = Clock.systemUTC();
         private String instanceId = defaultInstanceId();
+        private ScanObserver observer = ScanObserver.NONE;
+        private MeterRegistry meterRegistry;
 
         private Builder(DatabaseSettings database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -168,6 +172,18 @@ public final class DealsEtl implements AutoCloseable {
         /** A name unique among the processes sharing the database (default: host, pid and a random part). */
         public Builder instanceId(String id) {
             this.instanceId = Objects.requireNonNull(id, "instanceId");
+            return this;
+        }
+
+        /** Told of every scan's life and batches (metrics, logging context); default: nothing is told. */
+        public Builder observer(ScanObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /** Where the database pool's meters go (Micrometer); default: none are kept. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
             return this;
         }
 

@@ -67,6 +67,8 @@ final class ApiErrors {
             problem.details.forEach(details::put);
         }
         problem.extra.forEach((k, v) -> body.set(k, json.valueToTree(v)));
+        String requestId = HttpTelemetry.requestId(ctx);
+        if (requestId != null) body.put("request_id", requestId);
         body.put("timestamp", Formats.timestamp(clock.instant()));
         ctx.status(problem.status).contentType("application/json").result(body.toString());
     }

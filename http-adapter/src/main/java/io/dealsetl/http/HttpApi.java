@@ -13,15 +13,12 @@ import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The REST API of docs/spec: scans, health, stats, OpenAPI and Swagger UI. Create, then {@link #start(int)};
  * {@link #stop()} waits for requests in flight.
  */
 public final class HttpApi {
-    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
     /** One route of the API; the OpenAPI document must describe exactly these (a test checks it). */
     record Route(HandlerType method, String path, Handler handler) {
@@ -45,11 +42,22 @@ public final class HttpApi {
      */
     public static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
                                  int resultsConcurrency) {
-        return create(scans, keys, storage, info, clock, resultsConcurrency, PAGE_WAIT);
+        return create(scans, keys, storage, info, clock, resultsConcurrency, PAGE_WAIT, HttpTelemetry.none());
+    }
+
+    /** As above, with request timings and {@code GET /metrics} as {@code telemetry} says. */
+    public static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
+                                 int resultsConcurrency, HttpTelemetry telemetry) {
+        return create(scans, keys, storage, info, clock, resultsConcurrency, PAGE_WAIT, telemetry);
     }
 
     static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
                           int resultsConcurrency, Duration pageWait) {
+        return create(scans, keys, storage, info, clock, resultsConcurrency, pageWait, HttpTelemetry.none());
+    }
+
+    static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
+                          int resultsConcurrency, Duration pageWait, HttpTelemetry telemetry) {
         ObjectMapper json = new ObjectMapper()
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -65,7 +73,8 @@ public final class HttpApi {
                 new Route(HandlerType.POST, "/api/v1/scans/{scan_id}/cancel", scanRoutes::cancel),
                 new Route(HandlerType.DELETE, "/api/v1/scans/{scan_id}", scanRoutes::delete),
                 new Route(HandlerType.GET, "/api/v1/stats", system::stats),
-                new Route(HandlerType.GET, "/health", system::health));
+                new Route(HandlerType.GET, "/health", system::health),
+                telemetry.metricsRoute(auth));
         Javalin javalin = Javalin.create(cfg -> {
             cfg.startup.startupWatcherEnabled = false;
             cfg.startup.showJavalinBanner = false;
@@ -74,8 +83,7 @@ public final class HttpApi {
             cfg.http.maxRequestSize = 1_000_000L;
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(clock)));
-            cfg.requestLogger.http((ctx, ms) -> log.info("{} {} {} {}ms", ctx.method(), ctx.path(),
-                    ctx.status().getCode(), Math.round(ms)));
+            telemetry.install(cfg, routes); // first: every answer, a 401 too, carries the request id
             cfg.routes.before("/api/v1/*", auth::authenticate);
             for (Route r : routes) cfg.routes.addHttpHandler(r.method(), r.path(), r.handler());
             cfg.routes.get("/openapi.json", system::openApi);
@@ -89,6 +97,12 @@ public final class HttpApi {
 
     public HttpApi start(int port) {
         javalin.start(port);
+        return this;
+    }
+
+    /** Listens on one interface ({@code 0.0.0.0} for all); {@code port} 0 picks a free port. */
+    public HttpApi start(String host, int port) {
+        javalin.start(host, port);
         return this;
     }
 

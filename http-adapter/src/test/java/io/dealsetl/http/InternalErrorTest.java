@@ -36,6 +36,11 @@ class InternalErrorTest {
         }
 
         @Override
+        public long count() {
+            return byHash.size();
+        }
+
+        @Override
         public Optional<ApiKey> findByHash(String keyHash) {
             return Optional.ofNullable(byHash.get(keyHash));
         }

@@ -58,10 +58,7 @@ final class DealRows {
         return new ArrayList<>(unique.values());
     }
 
-    /**
-     * Stores deals (unique by id) and returns how many were new to the scan. Another transaction storing the
-     * same deals meanwhile (a worker that lost its lease) makes this one wait and then update them.
-     */
+    /** Stores deals (unique by id) and returns how many were new to the scan. */
     static long store(Handle h, ScanId scan, List<Deal> deals, Instant extractedAt) {
         if (deals.isEmpty()) return 0;
         // deals already stored are rare (a batch fetched again after a resume, a deal changed during an

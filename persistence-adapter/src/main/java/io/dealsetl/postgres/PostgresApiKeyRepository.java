@@ -46,6 +46,12 @@ final class PostgresApiKeyRepository implements ApiKeyRepository {
     }
 
     @Override
+    public long count() {
+        return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM api_keys")
+                .mapTo(Long.class).one()));
+    }
+
+    @Override
     public Optional<ApiKey> findByHash(String keyHash) {
         return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM api_keys WHERE key_hash = :hash")

@@ -32,6 +32,7 @@ import java.util.concurrent.Future;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
+import org.slf4j.MDC;
 
 /**
  * Deals in PostgreSQL, one row per (scan, HubSpot id). Thread-safe. Storing a large batch takes two pooled
@@ -85,11 +86,14 @@ final class PostgresDealRepository implements DealRepository {
                 // the helper takes its connection before this thread takes one: no writer holds a connection
                 // while waiting for another, so writers cannot starve each other of a small pool
                 CountDownLatch headConnected = new CountDownLatch(1);
+                Map<String, String> logContext = MDC.getCopyOfContextMap(); // the scan's, for the helper's lines
                 Future<?> headStored = writers.submit(() -> {
+                    if (logContext != null) MDC.setContextMap(logContext);
                     try {
                         storeHead(scan, workerId, head, extractedAt, headConnected);
                     } finally {
                         headConnected.countDown();
+                        MDC.clear();
                     }
                 });
                 awaitUninterruptibly(headConnected);
@@ -107,6 +111,7 @@ final class PostgresDealRepository implements DealRepository {
         jdbi.useTransaction(h -> {
             connected.countDown();
             asynchronousCommit(h);
+            holdLease(h, scan, workerId);
             long inserted = DealRows.store(h, scan, head, extractedAt);
             int counted = h.createUpdate("""
                             UPDATE scans SET processed_items = processed_items + :inserted
@@ -121,6 +126,7 @@ final class PostgresDealRepository implements DealRepository {
     private static BatchOutcome storeLast(Handle h, ScanId scan, String workerId, List<Deal> deals, DealBatch batch,
                                           SourceStats stats, Instant extractedAt, Runnable beforeCount) {
         asynchronousCommit(h);
+        holdLease(h, scan, workerId);
         long inserted = DealRows.store(h, scan, deals, extractedAt);
         beforeCount.run();
         Optional<Progress> progress = h.createQuery("""
@@ -136,6 +142,21 @@ final class PostgresDealRepository implements DealRepository {
                 .map((rs, ctx) -> new Progress(rs.getLong(1), rs.getLong(2), rs.getLong(3))).findOne();
         if (progress.isEmpty()) throw stopped(h, scan);
         return new BatchOutcome.Stored(progress.get());
+    }
+
+    /**
+     * Checks that the worker still holds the scan's lease and keeps a claim off the scan until the transaction
+     * ends ({@code FOR KEY SHARE} stops the claim's {@code FOR UPDATE SKIP LOCKED}, not progress updates).
+     * So a worker whose lease lapsed while it was stalled never writes deals beside the scan's new worker: the
+     * two would wait on each other's uncommitted rows, and as a large batch's second half waits in Java for its
+     * first, such a cycle can stall both for good, out of PostgreSQL's deadlock detection.
+     */
+    private static void holdLease(Handle h, ScanId scan, String workerId) {
+        boolean held = h.createQuery("""
+                        SELECT 1 FROM scans WHERE id = :id AND status = 'running' AND lease_owner = :worker
+                        FOR KEY SHARE""")
+                .bind("id", scan.value()).bind("worker", workerId).mapTo(Integer.class).findOne().isPresent();
+        if (!held) throw stopped(h, scan);
     }
 
     /** A scan no longer running under this worker: the transaction rolls back and nothing is stored. */

@@ -1,10 +1,12 @@
 package io.dealsetl.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.dealsetl.domain.port.ApiKeyRepository;
 import io.dealsetl.domain.port.DealRepository;
 import io.dealsetl.domain.port.ScanRepository;
 import io.dealsetl.domain.port.StorageHealth;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Objects;
 import org.jdbi.v3.core.Jdbi;
@@ -29,6 +31,9 @@ public final class PostgresStore implements AutoCloseable {
 
     private PostgresStore(Builder settings) {
         this.pool = Postgres.migratedPool(settings.database);
+        if (settings.meterRegistry != null) {
+            pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(settings.meterRegistry));
+        }
         Jdbi jdbi = Postgres.jdbi(pool);
         this.scans = new PostgresScanRepository(jdbi, settings.cipher, settings.clock);
         this.deals = new PostgresDealRepository(jdbi);
@@ -44,6 +49,15 @@ public final class PostgresStore implements AutoCloseable {
     /** A new random key for {@link Builder#tokenEncryptionKey}: base64 of 32 bytes from a secure random source. */
     public static String generateTokenEncryptionKey() {
         return TokenCipher.generateBase64Key();
+    }
+
+    /**
+     * Checks a key for {@link Builder#tokenEncryptionKey} before anything starts.
+     *
+     * @throws IllegalArgumentException when it is not base64 of 32 bytes (the key is not echoed)
+     */
+    public static void checkTokenEncryptionKey(String base64Key) {
+        TokenCipher.fromBase64Key(base64Key);
     }
 
     public ScanRepository scans() {
@@ -73,6 +87,7 @@ public final class PostgresStore implements AutoCloseable {
         private final DatabaseSettings database;
         private TokenCipher cipher;
         private Clock clock = Clock.systemUTC();
+        private MeterRegistry meterRegistry;
 
         private Builder(DatabaseSettings database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -92,6 +107,12 @@ public final class PostgresStore implements AutoCloseable {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where the connection pool's meters (HikariCP's: connections in use, waits) go; default: none. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
             return this;
         }
 

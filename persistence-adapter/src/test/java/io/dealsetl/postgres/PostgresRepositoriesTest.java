@@ -51,6 +51,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PostgresRepositoriesTest {
     static HikariDataSource pool;
@@ -397,6 +399,57 @@ class PostgresRepositoriesTest {
         };
     }
 
+    @ParameterizedTest(name = "{0} deals")
+    @ValueSource(ints = {3, PostgresDealRepository.SPLIT_AT * 2})
+    void a_scan_is_not_claimed_while_its_worker_stores_a_batch_and_once_claimed_that_worker_writes_nothing(int size)
+            throws Exception {
+        Scan scan = running(tenant(), 3 * size);
+        List<Deal> batch = new ArrayList<>();
+        for (int i = 0; i < size; i++) batch.add(deal("7" + i, "1", "closedwon", null));
+        ExecutorService storer = Executors.newSingleThreadExecutor();
+        try (Handle holder = jdbi.open()) {
+            // another transaction holds one of the batch's deals, so the batch stays mid-transaction
+            holder.begin();
+            holder.execute("INSERT INTO deals (scan_id, hubspot_id, archived, properties, extracted_at) "
+                    + "VALUES (?, ?, false, '{}', now())", scan.id().value(), batch.get(0).id());
+            Future<BatchOutcome> stored = storer.submit(() -> deals.append(scan.id(), "w1",
+                    new DealBatch(batch, 0, "cp"), SourceStats.NONE, NOW));
+            awaitLockWaiters(1);
+
+            Instant leaseLapsed = Instant.now().plus(Duration.ofHours(1));
+            assertThat(claimedAll("w2", leaseLapsed)).as("claims while the batch is stored").doesNotContain(scan.id());
+            holder.rollback();
+            assertThat(stored.get(10, TimeUnit.SECONDS)).isEqualTo(new BatchOutcome.Stored(new Progress(3L * size, size, 0)));
+            assertThat(claimedAll("w2", leaseLapsed)).as("claims once it is stored").contains(scan.id());
+        } finally {
+            storer.shutdownNow();
+        }
+
+        List<Deal> late = new ArrayList<>();
+        for (int i = 0; i < size; i++) late.add(deal("6" + i, "1", "closedwon", null));
+        assertThat(deals.append(scan.id(), "w1", new DealBatch(late, 0, "cp-late"), SourceStats.NONE, NOW))
+                .isEqualTo(new BatchOutcome.Stopped(ScanStatus.RUNNING));
+        assertThat(deals.find(scan.id(), DealQuery.firstPage(10)).totalResults()).isEqualTo(size);
+    }
+
+    /** Every scan claimable at {@code now}, claimed in turn (each claim leases one, so none comes twice). */
+    List<ScanId> claimedAll(String worker, Instant now) {
+        List<ScanId> claimed = new ArrayList<>();
+        Optional<LeasedScan> next;
+        while ((next = scans.claimNext(worker, now, Duration.ofMinutes(5))).isPresent()) claimed.add(next.get().scan().id());
+        return claimed;
+    }
+
+    static void awaitLockWaiters(int n) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (jdbi.withHandle(h -> h.createQuery("""
+                SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'""")
+                .mapTo(Integer.class).one()) < n) {
+            assertThat(Instant.now()).as("%s transactions wait for a lock", n).isBefore(deadline);
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void delete_removes_the_scan_and_counts_its_deals() {
         Scan scan = running(tenant(), 2);
@@ -445,10 +498,13 @@ class PostgresRepositoriesTest {
     }
 
     @Test
-    void api_keys_are_found_by_hash_with_permissions_and_scope() {
-        var keys = new io.dealsetl.domain.usecase.ApiKeys(new PostgresApiKeyRepository(jdbi), Clock.systemUTC());
+    void api_keys_are_found_by_hash_with_permissions_and_scope_and_counted() {
+        PostgresApiKeyRepository repository = new PostgresApiKeyRepository(jdbi);
+        var keys = new io.dealsetl.domain.usecase.ApiKeys(repository, Clock.systemUTC());
+        long before = repository.count();
         var issued = keys.create("ci", Set.of(io.dealsetl.domain.access.Permission.DEALS_READ),
                 io.dealsetl.domain.access.TenantScope.of(Set.of("acme", "globex")));
+        assertThat(repository.count()).isEqualTo(before + 1);
 
         var found = keys.authenticate(issued.plainText()).orElseThrow();
         assertThat(found.permissions()).containsExactly(io.dealsetl.domain.access.Permission.DEALS_READ);

@@ -13,4 +13,7 @@ public interface ApiKeyRepository {
 
     /** Stores the configured seed key and removes any earlier one, so a rotated seed stops working. */
     void replaceSeed(ApiKey seed);
+
+    /** Keys stored, seeded or created. */
+    long count();
 }

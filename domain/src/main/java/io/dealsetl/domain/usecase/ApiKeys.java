@@ -73,6 +73,11 @@ public final class ApiKeys {
         return key;
     }
 
+    /** True when no key at all is stored: every call needing one will be refused. */
+    public boolean noneExist() {
+        return keys.count() == 0;
+    }
+
     /** The key with this plain text, or empty when it is unknown. */
     public Optional<ApiKey> authenticate(String plainText) {
         if (plainText == null || plainText.isBlank() || plainText.length() > 512) return Optional.empty();

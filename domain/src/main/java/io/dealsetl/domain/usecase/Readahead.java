@@ -11,6 +11,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads a stream ahead on its own thread, so extraction goes on while batches are stored, and hands the
@@ -38,11 +39,13 @@ final class Readahead implements AutoCloseable {
     /**
      * @param queuedBatches batches read ahead at most, which bounds the memory a scan holds
      * @param stop          read no further once true
+     * @param context       wraps the reader's work, so it runs in the scan's (logging) context
      */
-    Readahead(DealStream stream, int queuedBatches, BooleanSupplier stop, String name) {
+    Readahead(DealStream stream, int queuedBatches, BooleanSupplier stop, String name,
+              UnaryOperator<Runnable> context) {
         this.stream = stream;
         this.queue = new ArrayBlockingQueue<>(queuedBatches);
-        this.reader = new Thread(() -> read(stop), name);
+        this.reader = new Thread(context.apply(() -> read(stop)), name);
         reader.setDaemon(true);
         reader.start();
     }

@@ -1,7 +1,9 @@
 package io.dealsetl.domain.usecase;
 
 import io.dealsetl.domain.port.StorageUnavailableException;
+import io.dealsetl.domain.scan.Progress;
 import io.dealsetl.domain.scan.Scan;
+import io.dealsetl.domain.scan.ScanId;
 import io.dealsetl.domain.scan.ScanError;
 import io.dealsetl.domain.scan.ScanStatus;
 import io.dealsetl.domain.scan.SourceStats;
@@ -13,6 +15,7 @@ import io.dealsetl.domain.port.DealStream;
 import io.dealsetl.domain.port.ExtractionFailure;
 import io.dealsetl.domain.port.ExtractionRequest;
 import io.dealsetl.domain.port.LeasedScan;
+import io.dealsetl.domain.port.ScanObserver;
 import io.dealsetl.domain.port.ScanRepository;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -37,18 +40,32 @@ public final class ScanRunner {
     private final Clock clock;
     private final int maxAttempts;
     private final Duration storageRetryCap;
+    private final ScanObserver observer;
+
+    /** A runner that reports to no observer. */
+    public ScanRunner(ScanRepository scans, DealRepository deals, DealSource source, Clock clock,
+                      int maxAttempts, Duration storageRetryCap) {
+        this(scans, deals, source, clock, maxAttempts, storageRetryCap, ScanObserver.NONE);
+    }
 
     /**
      * @param maxAttempts a scan claimed more often than this (its workers kept dying) fails instead
+     * @param observer    told of completions, failures and stored batches; runs each scan's work, on every
+     *                    thread, within the scan's context
      */
     public ScanRunner(ScanRepository scans, DealRepository deals, DealSource source, Clock clock,
-                      int maxAttempts, Duration storageRetryCap) {
+                      int maxAttempts, Duration storageRetryCap, ScanObserver observer) {
         this.scans = scans;
         this.deals = deals;
         this.source = source;
         this.clock = clock;
         this.maxAttempts = maxAttempts;
         this.storageRetryCap = storageRetryCap;
+        this.observer = observer;
+    }
+
+    ScanObserver observer() {
+        return observer;
     }
 
     /**
@@ -57,6 +74,10 @@ public final class ScanRunner {
      * for another worker to resume).
      */
     public void run(LeasedScan leased, String workerId, BooleanSupplier stop) {
+        observer.within(leased.scan().id(), leased.scan().tenantId(), () -> runWithin(leased, workerId, stop));
+    }
+
+    private void runWithin(LeasedScan leased, String workerId, BooleanSupplier stop) {
         Scan scan = leased.scan();
         if (leased.attempt() > maxAttempts) {
             fail(scan, workerId, new ScanError(ScanError.INTERNAL, "Scan abandoned after " + maxAttempts
@@ -69,19 +90,36 @@ public final class ScanRunner {
                 Scan running = scan.start(stream.expectedTotal(), clock.instant());
                 if (!scans.compareAndSet(ScanStatus.PENDING, running, workerId)) return; // cancelled meanwhile
                 scan = running;
-                log.log(Level.INFO, "scan {0} of tenant {1} running, {2} deals expected",
-                        scan.id(), scan.tenantId(), scan.progress().totalItems());
+                log.log(Level.INFO, "scan " + scan.id() + " of tenant " + scan.tenantId() + " running: "
+                        + scan.type().wireName() + " extraction, " + scan.progress().totalItems() + " deals expected");
             } else {
-                log.log(Level.INFO, "scan {0} resumed (attempt {1})", scan.id(), leased.attempt());
+                // a scan found running was left by a worker that stopped: a crash, a lapsed lease or a shutdown
+                log.log(Level.INFO, "scan " + scan.id() + " of tenant " + scan.tenantId() + " resumed (attempt "
+                        + leased.attempt() + ") after its last checkpoint, " + scan.progress().processedItems()
+                        + " deals stored before");
             }
             SourceStats before = scan.sourceStats();
-            try (Readahead ahead = new Readahead(stream, READ_AHEAD_BATCHES, stop, "scan-read-" + scan.id())) {
+            ScanId id = scan.id();
+            String tenant = scan.tenantId();
+            try (Readahead ahead = new Readahead(stream, READ_AHEAD_BATCHES, stop, "scan-read-" + scan.id(),
+                    reader -> () -> observer.within(id, tenant, reader))) {
                 Optional<DealBatch> batch;
                 while (!stop.getAsBoolean() && (batch = ahead.next(MAX_STORED_BATCH)).isPresent()) {
                     SourceStats stats = before.plus(ahead.stats());
+                    long began = System.nanoTime();
                     BatchOutcome outcome = store(scan, workerId, batch.get(), stats, stop);
-                    if (outcome == null || outcome instanceof BatchOutcome.Stopped) return;
-                    scan = scan.withProgress(((BatchOutcome.Stored) outcome).progress(), stats);
+                    if (outcome == null) return;
+                    if (outcome instanceof BatchOutcome.Stopped stopped) {
+                        log.log(Level.INFO, "scan " + scan.id() + " stops on this worker: it is "
+                                + (stopped.status() == null ? "deleted" : stopped.status() == ScanStatus.RUNNING
+                                ? "running under another worker's lease" : stopped.status().wireName()));
+                        return;
+                    }
+                    Progress progress = ((BatchOutcome.Stored) outcome).progress();
+                    observer.batchStored(scan.type(), batch.get().deals().size(),
+                            progress.processedItems() - scan.progress().processedItems(),
+                            Duration.ofNanos(System.nanoTime() - began));
+                    scan = scan.withProgress(progress, stats);
                 }
                 if (stop.getAsBoolean() || !ahead.exhausted()) return;
                 scan = scan.withProgress(scan.progress(), before.plus(ahead.stats()));
@@ -92,8 +130,13 @@ public final class ScanRunner {
             }
             Scan done = scan.complete(clock.instant());
             if (scans.compareAndSet(ScanStatus.RUNNING, done, workerId)) {
-                log.log(Level.INFO, "scan {0} completed: {1} deals, {2} source requests",
-                        done.id(), done.progress().processedItems(), done.sourceStats().requests());
+                observer.completed(done.type());
+                SourceStats cost = done.sourceStats();
+                log.log(Level.INFO, "scan " + done.id() + " of tenant " + done.tenantId() + " completed: "
+                        + done.progress().processedItems() + " deals stored, " + done.progress().failedItems()
+                        + " failed, in " + done.elapsed(done.finishedAt()).map(Duration::toMillis).orElse(0L)
+                        + " ms; " + cost.requests() + " source requests, " + cost.rateLimited() + " rate-limited, "
+                        + cost.rateLimitWaitMillis() + " ms waiting on rate limits");
                 prepareResults(done);
             }
         } catch (ExtractionFailure failure) {
@@ -102,13 +145,12 @@ public final class ScanRunner {
                 log.log(Level.INFO, "scan {0} interrupted by shutdown; it will resume", scan.id());
                 return;
             }
-            log.log(Level.WARNING, "scan {0} failed: {1}", scan.id(), failure.getMessage());
             fail(scan, workerId, failure.error());
         } catch (StorageUnavailableException e) {
             // nothing to record while the database is away: the lease lapses and the scan is resumed
             log.log(Level.WARNING, "scan {0} paused, database unavailable: {1}", scan.id(), e.getMessage());
         } catch (RuntimeException e) {
-            log.log(Level.ERROR, "scan " + scan.id() + " failed unexpectedly", e);
+            log.log(Level.ERROR, "scan " + scan.id() + " stopped on an unexpected error", e);
             fail(scan, workerId, new ScanError(ScanError.INTERNAL, "The scan stopped on an unexpected error",
                     e.getClass().getSimpleName()));
         }
@@ -145,7 +187,12 @@ public final class ScanRunner {
         Optional<Scan> current = scans.find(scan.id());
         if (current.isEmpty() || current.get().status().isTerminal()) return;
         Scan latest = current.get();
-        scans.compareAndSet(latest.status(), latest.fail(error, clock.instant()), workerId);
+        if (scans.compareAndSet(latest.status(), latest.fail(error, clock.instant()), workerId)) {
+            observer.failed(latest.type(), error.code());
+            log.log(Level.WARNING, "scan " + latest.id() + " of tenant " + latest.tenantId() + " failed: "
+                    + error.code() + ": " + error.message() + " (" + latest.progress().processedItems()
+                    + " deals stored)");
+        }
     }
 
     private static void sleep(Duration d) {

@@ -15,6 +15,7 @@ import io.dealsetl.domain.deal.DealQuery;
 import io.dealsetl.domain.deal.ResultsSummary;
 import io.dealsetl.domain.scan.ScanResults;
 import io.dealsetl.domain.port.DealRepository;
+import io.dealsetl.domain.port.ScanObserver;
 import io.dealsetl.domain.port.ScanRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.random.RandomGenerator;
  * on {@link ScanWorkers}; this class only records intent. Thread-safe.
  */
 public final class ScanService {
+    private static final System.Logger log = System.getLogger(ScanService.class.getName());
     public static final int MAX_TENANT_ID_LENGTH = 100;
     /** How often {@link #awaitFinished} looks: the scan may run on any instance, so its row is what tells. */
     private static final Duration FINISH_POLL = Duration.ofMillis(100);
@@ -38,20 +40,29 @@ public final class ScanService {
     private final RandomGenerator random;
     private final Duration incrementalOverlap;
     private final Runnable newScanSignal;
+    private final ScanObserver observer;
+
+    /** A service that reports to no observer. */
+    public ScanService(ScanRepository scans, DealRepository deals, Clock clock, RandomGenerator random,
+                       Duration incrementalOverlap, Runnable newScanSignal) {
+        this(scans, deals, clock, random, incrementalOverlap, newScanSignal, ScanObserver.NONE);
+    }
 
     /**
      * @param incrementalOverlap how far before the last watermark an incremental scan reaches back, so
      *                           changes that reached HubSpot's search index late are not missed
      * @param newScanSignal      told after each start, so an idle worker can pick the scan up at once
+     * @param observer           told of starts and cancellations
      */
     public ScanService(ScanRepository scans, DealRepository deals, Clock clock, RandomGenerator random,
-                       Duration incrementalOverlap, Runnable newScanSignal) {
+                       Duration incrementalOverlap, Runnable newScanSignal, ScanObserver observer) {
         this.scans = scans;
         this.deals = deals;
         this.clock = clock;
         this.random = random;
         this.incrementalOverlap = incrementalOverlap;
         this.newScanSignal = newScanSignal;
+        this.observer = observer;
     }
 
     /**
@@ -72,6 +83,11 @@ public final class ScanService {
         Scan scan = Scan.pending(ScanId.generate(now, random), UUID.randomUUID(), tenantId, type, config,
                 sourceKey, since, now);
         scans.insert(scan, token);
+        observer.started(type);
+        observer.within(scan.id(), tenantId, () -> log.log(System.Logger.Level.INFO, "scan " + scan.id()
+                + " of tenant " + tenantId + " started: " + type.wireName()
+                + (scan.modifiedSince() == null ? "" : " of changes since " + scan.modifiedSince())
+                + ", waiting for a worker"));
         newScanSignal.run();
         return scan;
     }
@@ -146,7 +162,12 @@ public final class ScanService {
             // the worker may have stored a batch or finished meanwhile: read again and retry
             if (scans.compareAndSet(current.status(), cancelled, null)) {
                 // read back: batches stored since our read count in the progress at cancellation
-                return new Cancellation(scans.find(id).orElse(cancelled), current.status());
+                Scan stored = scans.find(id).orElse(cancelled);
+                observer.cancelled(stored.type());
+                observer.within(id, stored.tenantId(), () -> log.log(System.Logger.Level.INFO, "scan " + id
+                        + " of tenant " + stored.tenantId() + " cancelled while "
+                        + current.status().wireName() + ", " + stored.progress().processedItems() + " deals stored"));
+                return new Cancellation(stored, current.status());
             }
         }
     }

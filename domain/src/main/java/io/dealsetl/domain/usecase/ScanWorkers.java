@@ -35,11 +35,15 @@ public final class ScanWorkers implements AutoCloseable {
 
     private final Semaphore wakeUps = new Semaphore(0);
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final Map<ScanId, Running> running = new ConcurrentHashMap<>();
+    /**
+     * The run of each busy worker, by worker id: a scan id is no key, as a worker whose lease lapsed (stalled on
+     * the database) may still be in its run while a sibling runs the same scan under a new lease.
+     */
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
     private ExecutorService pool;
     private ScheduledExecutorService heartbeat;
 
-    private record Running(String workerId, AtomicBoolean lostLease) {
+    private record Running(ScanId scanId, String tenantId, AtomicBoolean lostLease) {
     }
 
     /**
@@ -77,7 +81,7 @@ public final class ScanWorkers implements AutoCloseable {
 
     /** Scans this instance is running now. */
     public int activeCount() {
-        return running.size();
+        return (int) running.values().stream().map(Running::scanId).distinct().count();
     }
 
     @Override
@@ -108,14 +112,15 @@ public final class ScanWorkers implements AutoCloseable {
             }
             LeasedScan leased = claimed.get();
             ScanId id = leased.scan().id();
-            Running run = new Running(workerId, new AtomicBoolean());
-            running.put(id, run);
+            Running run = new Running(id, leased.scan().tenantId(), new AtomicBoolean());
+            running.put(workerId, run);
             try {
                 runner.run(leased, workerId, () -> stopping.get() || run.lostLease().get());
             } catch (RuntimeException e) {
-                log.log(Level.ERROR, "worker " + workerId + " failed on scan " + id, e);
+                runner.observer().within(id, run.tenantId(),
+                        () -> log.log(Level.ERROR, "worker " + workerId + " failed on scan " + id, e));
             } finally {
-                running.remove(id);
+                running.remove(workerId);
                 release(id, workerId);
             }
         }
@@ -148,19 +153,22 @@ public final class ScanWorkers implements AutoCloseable {
     }
 
     private void renewLeases() {
-        running.forEach((id, run) -> {
-            try {
-                if (!scans.renewLease(id, run.workerId(), clock.instant().plus(lease))
-                        && !run.lostLease().getAndSet(true)) {
-                    // a scan that just ended has no lease left, while its results are being prepared
-                    boolean ended = scans.find(id).map(scan -> scan.status().isTerminal()).orElse(true);
-                    if (!ended) log.log(Level.WARNING, "scan {0}: lease lost, stopping this worker's run", id);
-                }
-            } catch (RuntimeException e) {
-                // the database may be briefly away; the next beat tries again before the lease lapses
-                log.log(Level.WARNING, "scan {0}: lease not renewed: {1}", id, e.getMessage());
+        running.forEach((workerId, run) -> runner.observer().within(run.scanId(), run.tenantId(),
+                () -> renewLease(workerId, run)));
+    }
+
+    private void renewLease(String workerId, Running run) {
+        ScanId id = run.scanId();
+        try {
+            if (!scans.renewLease(id, workerId, clock.instant().plus(lease)) && !run.lostLease().getAndSet(true)) {
+                // a scan that just ended has no lease left, while its results are being prepared
+                boolean ended = scans.find(id).map(scan -> scan.status().isTerminal()).orElse(true);
+                if (!ended) log.log(Level.WARNING, "scan {0}: lease lost, stopping this worker''s run", id);
             }
-        });
+        } catch (RuntimeException e) {
+            // the database may be briefly away; the next beat tries again before the lease lapses
+            log.log(Level.WARNING, "scan {0}: lease not renewed: {1}", id, e.getMessage());
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {

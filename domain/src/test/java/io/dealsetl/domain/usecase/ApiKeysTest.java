@@ -35,6 +35,11 @@ class ApiKeysTest {
             stored.values().removeIf(k -> k.id().startsWith(ApiKeys.SEED_PREFIX));
             save(seed);
         }
+
+        @Override
+        public long count() {
+            return stored.size();
+        }
     };
     final ApiKeys keys = new ApiKeys(repo, Clock.systemUTC());
 
@@ -48,6 +53,15 @@ class ApiKeysTest {
         assertThat(issued.toString()).doesNotContain(issued.plainText());
         assertThat(keys.authenticate(issued.plainText() + "x")).isEmpty();
         assertThat(keys.authenticate(null)).isEmpty();
+    }
+
+    @Test
+    void none_exist_until_one_is_seeded_or_created() {
+        assertThat(keys.noneExist()).isTrue();
+
+        keys.seed("local-dev-key");
+
+        assertThat(keys.noneExist()).isFalse();
     }
 
     @Test

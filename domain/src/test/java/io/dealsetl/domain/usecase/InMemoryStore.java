@@ -43,6 +43,8 @@ final class InMemoryStore implements ScanRepository, DealRepository {
     private final Map<ScanId, Row> rows = new LinkedHashMap<>();
     private final Map<String, Instant> watermarks = new HashMap<>();
     volatile boolean down;
+    /** Lease renewals fail while true, as when the database is briefly out of reach: leases lapse. */
+    volatile boolean renewalsDown;
 
     static final class Row {
         Scan scan;
@@ -135,6 +137,7 @@ final class InMemoryStore implements ScanRepository, DealRepository {
     @Override
     public synchronized boolean renewLease(ScanId id, String workerId, Instant until) {
         check();
+        if (renewalsDown) throw new StorageUnavailableException("database out of the heartbeat's reach", null);
         Row row = rows.get(id);
         if (row == null || !workerId.equals(row.leaseOwner)) return false;
         row.leaseUntil = until;
@@ -167,8 +170,16 @@ final class InMemoryStore implements ScanRepository, DealRepository {
     }
 
     @Override
-    public synchronized BatchOutcome append(ScanId scan, String workerId, DealBatch batch, SourceStats stats,
-                                            Instant extractedAt) {
+    public BatchOutcome append(ScanId scan, String workerId, DealBatch batch, SourceStats stats, Instant extractedAt) {
+        beforeAppend.accept(workerId);
+        return appendLocked(scan, workerId, batch, stats, extractedAt);
+    }
+
+    /** Called with the worker's id as it offers a batch, not holding the lock: may block, as a slow call would. */
+    volatile Consumer<String> beforeAppend = workerId -> { };
+
+    private synchronized BatchOutcome appendLocked(ScanId scan, String workerId, DealBatch batch, SourceStats stats,
+                                                   Instant extractedAt) {
         beforeStore.accept(batch);
         check();
         Row row = rows.get(scan);
