@@ -5,6 +5,7 @@ import io.dealsetl.domain.usecase.ApiKeys;
 import io.dealsetl.domain.usecase.ScanRunner;
 import io.dealsetl.domain.usecase.ScanService;
 import io.dealsetl.domain.usecase.ScanWorkers;
+import io.dealsetl.domain.usecase.ScheduleService;
 import io.dealsetl.http.HttpApi;
 import io.dealsetl.http.ServiceInfo;
 import io.dealsetl.hubspot.HubSpotDealSource;
@@ -16,6 +17,7 @@ import io.dealsetl.postgres.PostgresApiKeyRepository;
 import io.dealsetl.postgres.PostgresDealRepository;
 import io.dealsetl.postgres.PostgresHealth;
 import io.dealsetl.postgres.PostgresScanRepository;
+import io.dealsetl.postgres.PostgresSchedules;
 import io.dealsetl.postgres.TokenCipher;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -25,19 +27,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running service: every part built with plain constructors, in the order they depend on each other.
- * {@link #close()} shuts down in reverse: stop taking work, let running scans checkpoint and release their
- * leases, stop serving, close the database.
+ * {@link #close()} shuts down in reverse: stop waking schedules and taking work, let running scans checkpoint and
+ * release their leases, stop serving, close the database.
  */
 public final class App implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(App.class);
     public static final String VERSION = "1.0.0";
 
     private final Database database;
+    private final ScheduleEngine scheduleEngine;
     private final ScanWorkers workers;
     private final HttpApi http;
 
-    private App(Database database, ScanWorkers workers, HttpApi http) {
+    private App(Database database, ScheduleEngine scheduleEngine, ScanWorkers workers, HttpApi http) {
         this.database = database;
+        this.scheduleEngine = scheduleEngine;
         this.workers = workers;
         this.http = http;
     }
@@ -54,20 +58,34 @@ public final class App implements AutoCloseable {
             HubSpotDealSource hubspot = HubSpotDealSource.create(HubSpotSettings.defaults(config.hubspotBaseUrl()));
             ScanRunner runner = new ScanRunner(scanRepository, dealRepository, hubspot, clock, 5,
                     java.time.Duration.ofSeconds(30));
-            ScanWorkers workers = new ScanWorkers(scanRepository, runner, InstanceId.create(),
+            String instanceId = InstanceId.create();
+            ScanWorkers workers = new ScanWorkers(scanRepository, runner, instanceId,
                     config.workerThreads(), config.leaseDuration(), config.pollInterval(), clock);
             ScanService scans = new ScanService(scanRepository, dealRepository, clock, new SecureRandom(),
                     config.incrementalOverlap(), workers::wake);
+
+            // schedules: db-scheduler wakes a due one on exactly one instance; ScheduleService starts its scan
+            ScheduleEngine scheduleEngine = new ScheduleEngine(database.pool(), instanceId, config.schedulePoll());
+            ScheduleService schedules = new ScheduleService(
+                    PostgresSchedules.repository(jdbi, database.tokenCipher()), scans, new DbSchedulerCron(),
+                    scheduleEngine, clock);
 
             ApiKeys apiKeys = new ApiKeys(new PostgresApiKeyRepository(jdbi), clock);
             if (config.etlApiKey() != null) apiKeys.seed(config.etlApiKey());
 
             ServiceInfo info = new ServiceInfo(VERSION, clock.instant(), workers::activeCount);
-            HttpApi http = HttpApi.create(scans, apiKeys, new PostgresHealth(database.pool()), info, clock,
+            HttpApi http = HttpApi.create(scans, schedules, apiKeys, new PostgresHealth(database.pool()), info, clock,
                     config.resultsConcurrency()).start(config.port());
             workers.start();
+            scheduleEngine.start(schedules);
+            try {
+                schedules.restoreAlarms();
+            } catch (RuntimeException e) {
+                // alarms already set stay set; one lost before this start waits for the schedule's next change
+                log.warn("schedule alarms not restored: {}", e.getMessage());
+            }
             log.info("HubSpot Deals ETL listening on http://localhost:{} (Swagger UI at /docs)", http.port());
-            return new App(database, workers, http);
+            return new App(database, scheduleEngine, workers, http);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -81,6 +99,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         log.info("shutting down: checkpointing running scans");
+        scheduleEngine.close();
         workers.close();
         http.stop();
         database.close();
@@ -102,8 +121,9 @@ public final class App implements AutoCloseable {
             }
             try {
                 TokenCipher cipher = TokenKeys.cipher(config);
-                // a scan worker storing a large batch uses two connections; the API's reads take the rest
-                int connections = Math.max(10, 2 * config.workerThreads() + 4);
+                // a scan worker storing a large batch uses two connections; the API's reads take four, the
+                // schedule engine three (its poll, and the two runs it may be taking)
+                int connections = Math.max(10, 2 * config.workerThreads() + 4 + 3);
                 return new Database(embedded, Postgres.migratedPool(settings.withMaxPoolSize(connections)), cipher);
             } catch (RuntimeException e) {
                 if (embedded != null) embedded.close();

@@ -11,6 +11,9 @@ import java.util.Map;
  * @param etlApiKey          an API key to seed with every permission for every tenant, or null
  * @param tokenEncryptionKey base64 AES-256 key for HubSpot tokens at rest, or null to use (and on first
  *                           start create) the key file in dataDir
+ * @param previousTokenKey   during a key rotation, the key being replaced: tokens it sealed are still read (and
+ *                           sealed again with the current key); null otherwise
+ * @param schedulePoll       how often this instance looks for schedules that are due
  */
 public record Config(
         int port,
@@ -19,11 +22,13 @@ public record Config(
         String hubspotBaseUrl,
         String etlApiKey,
         String tokenEncryptionKey,
+        String previousTokenKey,
         int workerThreads,
         Duration leaseDuration,
         Duration pollInterval,
         Duration incrementalOverlap,
-        int resultsConcurrency) {
+        int resultsConcurrency,
+        Duration schedulePoll) {
 
     public static final int DEFAULT_PORT = 5200;
     public static final String DEFAULT_HUBSPOT_BASE_URL = "https://api.hubapi.com";
@@ -37,11 +42,13 @@ public record Config(
                 stripSlash(orDefault(env.get("HUBSPOT_BASE_URL"), DEFAULT_HUBSPOT_BASE_URL)),
                 blankToNull(env.get("ETL_API_KEY")),
                 blankToNull(env.get("TOKEN_ENCRYPTION_KEY")),
+                blankToNull(env.get("TOKEN_ENCRYPTION_KEY_PREVIOUS")),
                 intSetting(env, "WORKER_THREADS", 4, 1, 64),
                 Duration.ofSeconds(intSetting(env, "SCAN_LEASE_SECONDS", 30, 3, 3600)),
                 Duration.ofMillis(intSetting(env, "SCAN_POLL_MILLIS", 1000, 10, 60_000)),
                 Duration.ofMinutes(intSetting(env, "INCREMENTAL_OVERLAP_MINUTES", 10, 0, 24 * 60)),
-                intSetting(env, "RESULTS_CONCURRENCY", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024));
+                intSetting(env, "RESULTS_CONCURRENCY", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024),
+                Duration.ofSeconds(intSetting(env, "SCHEDULE_POLL_SECONDS", 5, 1, 60)));
     }
 
     public boolean embeddedDatabase() {
@@ -55,8 +62,9 @@ public record Config(
                 + ", dataDir=" + dataDir + ", hubspotBaseUrl=" + hubspotBaseUrl
                 + ", etlApiKey=" + (etlApiKey == null ? "unset" : "set")
                 + ", tokenEncryptionKey=" + (tokenEncryptionKey == null ? "from data dir" : "set")
+                + ", previousTokenKey=" + (previousTokenKey == null ? "unset" : "set")
                 + ", workerThreads=" + workerThreads + ", lease=" + leaseDuration
-                + ", resultsConcurrency=" + resultsConcurrency + "]";
+                + ", resultsConcurrency=" + resultsConcurrency + ", schedulePoll=" + schedulePoll + "]";
     }
 
     private static int intSetting(Map<String, String> env, String name, int fallback, int min, int max) {

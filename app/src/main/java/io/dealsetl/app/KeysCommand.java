@@ -5,6 +5,7 @@ import io.dealsetl.domain.access.Permission;
 import io.dealsetl.domain.access.TenantScope;
 import io.dealsetl.postgres.Postgres;
 import io.dealsetl.postgres.PostgresApiKeyRepository;
+import io.dealsetl.postgres.PostgresSchedules;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Arrays;
@@ -16,13 +17,15 @@ import java.util.Set;
 
 /**
  * {@code keys create --tenants acme,globex|* --permissions scans.read,scans.write,deals.read [--name ci]}:
- * stores a new API key (hashed) in the configured database and prints it once.
+ * stores a new API key (hashed) in the configured database and prints it once. {@code keys rotate-tokens}:
+ * re-encrypts the stored HubSpot tokens that TOKEN_ENCRYPTION_KEY_PREVIOUS sealed with TOKEN_ENCRYPTION_KEY.
  */
 final class KeysCommand {
     private KeysCommand() {
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (args.length == 1 && args[0].equals("rotate-tokens")) return rotateTokens(env, out, err);
         if (args.length == 0 || !args[0].equals("create")) {
             err.println(usage());
             return 2;
@@ -52,6 +55,35 @@ final class KeysCommand {
             out.println("Created API key " + issued.key().id() + " (shown once, store it now):");
             out.println(issued.plainText());
             return 0;
+        }
+    }
+
+    private static int rotateTokens(Map<String, String> env, PrintStream out, PrintStream err) {
+        Config config;
+        try {
+            config = Config.fromEnvironment(env);
+        } catch (IllegalArgumentException e) {
+            err.println("Configuration error: " + e.getMessage());
+            return 2;
+        }
+        if (config.previousTokenKey() == null || config.tokenEncryptionKey() == null) {
+            err.println("Set TOKEN_ENCRYPTION_KEY to the new key and TOKEN_ENCRYPTION_KEY_PREVIOUS to the old one"
+                    + " (see docs/configuration.md, \"Rotating the token key\")");
+            return 2;
+        }
+        try (App.Database database = App.Database.open(config)) {
+            PostgresSchedules.Rotation done = PostgresSchedules.rotateTokens(Postgres.jdbi(database.pool()),
+                    database.tokenCipher());
+            out.println("Re-encrypted " + done.reEncrypted() + " stored token(s) with the current key; "
+                    + done.current() + " already used it.");
+            if (done.unreadable() > 0) {
+                err.println(done.unreadable() + " stored token(s) open with neither key; their scans and schedules"
+                        + " cannot run until they are given the token again.");
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("Configuration error: " + e.getMessage());
+            return 2;
         }
     }
 
@@ -85,6 +117,7 @@ final class KeysCommand {
 
     private static String usage() {
         return "Usage: java -jar hubspot-deals-etl.jar keys create --tenants <id,id,...|*>"
-                + " --permissions <scans.read,scans.write,deals.read> [--name <label>]";
+                + " --permissions <scans.read,scans.write,deals.read> [--name <label>]"
+                + "\n       java -jar hubspot-deals-etl.jar keys rotate-tokens";
     }
 }

@@ -3,7 +3,8 @@ package io.dealsetl.app;
 import java.util.Arrays;
 
 /**
- * {@code java -jar hubspot-deals-etl.jar} serves the API; {@code ... keys create ...} issues an API key.
+ * {@code java -jar hubspot-deals-etl.jar} serves the API; {@code ... keys create ...} issues an API key;
+ * {@code ... keys rotate-tokens} re-encrypts stored HubSpot tokens after a key change.
  */
 public final class Main {
     private Main() {
@@ -17,7 +18,8 @@ public final class Main {
         if (args.length > 0) {
             System.err.println("Unknown arguments: " + String.join(" ", args)
                     + "\nUsage: java -jar hubspot-deals-etl.jar            serve the API (settings from the environment)"
-                    + "\n       java -jar hubspot-deals-etl.jar keys create --tenants <ids|*> --permissions <list> [--name N]");
+                    + "\n       java -jar hubspot-deals-etl.jar keys create --tenants <ids|*> --permissions <list> [--name N]"
+                    + "\n       java -jar hubspot-deals-etl.jar keys rotate-tokens");
             System.exit(2);
         }
         Config config;

@@ -23,9 +23,21 @@ final class TokenKeys {
     }
 
     static TokenCipher cipher(Config config) {
+        String previous = config.previousTokenKey();
+        if (previous != null) {
+            try {
+                TokenCipher.fromBase64Key(previous);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("TOKEN_ENCRYPTION_KEY_PREVIOUS must be 32 bytes, base64-encoded");
+            }
+            if (config.tokenEncryptionKey() == null) {
+                // a rotation needs the new key named: a generated one would differ on every instance
+                throw new IllegalArgumentException("TOKEN_ENCRYPTION_KEY_PREVIOUS needs TOKEN_ENCRYPTION_KEY (the new key)");
+            }
+        }
         if (config.tokenEncryptionKey() != null) {
             try {
-                return TokenCipher.fromBase64Key(config.tokenEncryptionKey());
+                return TokenCipher.fromBase64Keys(config.tokenEncryptionKey(), previous);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("TOKEN_ENCRYPTION_KEY must be 32 bytes, base64-encoded");
             }

@@ -103,6 +103,11 @@ public record Schedule(
         return new Builder(this).paused(null).consecutiveFailures(0).updatedAt(now).build();
     }
 
+    /** Due no later than {@code t}. */
+    public Schedule dueBy(Instant t) {
+        return nextRunAt.isAfter(t) ? new Builder(this).nextRunAt(t).build() : this;
+    }
+
     /** The due run taken: recorded as run now, the next one due at {@code next}. */
     public Schedule ran(Instant now, Instant next) {
         return new Builder(this).lastRunAt(now).nextRunAt(next).lastStatus(null).updatedAt(now).build();

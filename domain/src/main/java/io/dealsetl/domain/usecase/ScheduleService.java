@@ -84,7 +84,9 @@ public final class ScheduleService {
     /**
      * Creates the tenant's schedule, or changes it as {@code change} asks. A new interval schedule runs at once
      * and then every interval; a new cron schedule at the first time its expression names. A changed cadence
-     * starts its rhythm from now (an interval's first run is one interval later).
+     * starts its rhythm from now (an interval's first run is one interval later). A resumed schedule runs at its
+     * next planned time, at once if that passed while it was paused, and at once when it was paused because
+     * HubSpot refused its token.
      *
      * @return the schedule as stored
      * @throws InvalidScheduleException naming each field that makes the schedule impossible
@@ -245,9 +247,11 @@ public final class ScheduleService {
                 change.fullEveryDays() != null ? change.fullEveryDays() : s.fullEveryDays(),
                 change.config() != null ? change.config() : s.config(), anchor, next, now);
         if (Boolean.TRUE.equals(change.paused())) return n.pause(Schedule.PAUSED_BY_USER, now);
-        if (n.paused() && (Boolean.FALSE.equals(change.paused())
-                || change.paused() == null && change.config() != null && !Schedule.PAUSED_BY_USER.equals(n.pausedReason()))) {
-            return n.resume(now);
+        if (!n.paused()) return n;
+        boolean refusedToken = !Schedule.PAUSED_BY_USER.equals(n.pausedReason());
+        if (Boolean.FALSE.equals(change.paused()) || change.paused() == null && change.config() != null && refusedToken) {
+            // the run that found the token refused is due again, with the token as it is now
+            return refusedToken ? n.resume(now).dueBy(now) : n.resume(now);
         }
         return n;
     }

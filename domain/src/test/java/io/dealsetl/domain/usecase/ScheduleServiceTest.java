@@ -240,6 +240,7 @@ class ScheduleServiceTest {
             String tenant = "tenant_" + code;
             schedules.put(tenant, every(1));
             alarms.ringDue();
+            clock.advance(Duration.ofSeconds(5));
             fail(repository.find(tenant).orElseThrow().lastScanId(), code);
 
             Schedule paused = schedules.find(tenant).orElseThrow();
@@ -247,7 +248,6 @@ class ScheduleServiceTest {
             assertThat(paused.pausedReason()).isEqualTo(code);
             assertThat(paused.lastStatus()).isEqualTo("failed");
             assertThat(paused.consecutiveFailures()).isEqualTo(1);
-            clock.advance(Duration.ofMinutes(30));
             ScanId last = paused.lastScanId();
             assertThat(runFor(tenant, Duration.ofMinutes(5))).as("a refused token is not retried").isEmpty();
 
@@ -256,12 +256,31 @@ class ScheduleServiceTest {
             assertThat(resumed.paused()).isFalse();
             assertThat(resumed.pausedReason()).isNull();
             assertThat(resumed.consecutiveFailures()).isZero();
+            assertThat(resumed.nextRunAt()).as("due at once").isBeforeOrEqualTo(clock.instant());
             alarms.ringDue();
             ScanId next = repository.find(tenant).orElseThrow().lastScanId();
             assertThat(next).isNotEqualTo(last);
             assertThat(store.row(next).token.value()).isEqualTo("pat-na1-new-token");
             complete(next);
         }
+    }
+
+    @Test
+    void a_new_token_runs_the_refused_run_again_at_once_rather_than_at_the_next_planned_time() {
+        schedules.put("acme", every(60));
+        alarms.ringDue();
+        clock.advance(Duration.ofSeconds(5));
+        fail(repository.find("acme").orElseThrow().lastScanId(), ScanError.AUTHENTICATION);
+        clock.advance(Duration.ofMinutes(3));
+
+        Schedule resumed = schedules.put("acme", new ScheduleChange(null, null, null, CONFIG,
+                new AccessToken("pat-na1-fixed"), null));
+
+        assertThat(resumed.nextRunAt()).isEqualTo(T0.plus(Duration.ofMinutes(3)).plusSeconds(5));
+        assertThat(alarms.ringDue()).isEqualTo(1);
+        Schedule ran = repository.find("acme").orElseThrow();
+        assertThat(ran.nextRunAt()).as("and the rhythm is kept").isEqualTo(T0.plus(Duration.ofMinutes(60)));
+        assertThat(store.row(ran.lastScanId()).token.value()).isEqualTo("pat-na1-fixed");
     }
 
     @Test
