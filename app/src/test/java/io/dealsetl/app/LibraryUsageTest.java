@@ -11,13 +11,19 @@ import io.dealsetl.domain.scan.ScanConfig;
 import io.dealsetl.domain.usecase.ScanRunner;
 import io.dealsetl.domain.usecase.ScanService;
 import io.dealsetl.domain.scan.ScanStatus;
+import io.dealsetl.domain.scan.ScanTrigger;
 import io.dealsetl.domain.scan.ScanType;
+import io.dealsetl.domain.schedule.Cadence;
+import io.dealsetl.domain.schedule.Schedule;
+import io.dealsetl.domain.schedule.ScheduleChange;
+import io.dealsetl.domain.usecase.ScheduleService;
 import io.dealsetl.domain.usecase.ScanWorkers;
 import io.dealsetl.hubspot.HubSpotDealSource;
 import io.dealsetl.hubspot.HubSpotSettings;
 import io.dealsetl.postgres.Postgres;
 import io.dealsetl.postgres.PostgresDealRepository;
 import io.dealsetl.postgres.PostgresScanRepository;
+import io.dealsetl.postgres.PostgresSchedules;
 import io.dealsetl.postgres.SharedEmbeddedPostgres;
 import io.dealsetl.postgres.TokenCipher;
 import io.dealsetl.simulator.HubSpotSimulator;
@@ -30,7 +36,7 @@ import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
-/** The example of docs/library.md, kept honest: the scan service built from the modules, no HTTP server. */
+/** The example of docs/library.md, kept honest: scans and schedules built from the modules, no HTTP server. */
 class LibraryUsageTest {
 
     @Test
@@ -42,8 +48,8 @@ class LibraryUsageTest {
             // --- as in docs/library.md ---
             Clock clock = Clock.systemUTC();
             Jdbi jdbi = Postgres.jdbi(pool);
-            PostgresScanRepository scanRepository =
-                    new PostgresScanRepository(jdbi, TokenCipher.fromBase64Key(TokenCipher.generateBase64Key()), clock);
+            TokenCipher cipher = TokenCipher.fromBase64Key(TokenCipher.generateBase64Key());
+            PostgresScanRepository scanRepository = new PostgresScanRepository(jdbi, cipher, clock);
             PostgresDealRepository dealRepository = new PostgresDealRepository(jdbi);
             HubSpotDealSource hubspotSource = HubSpotDealSource.create(HubSpotSettings.defaults(hubspot.baseUrl()));
             ScanRunner runner = new ScanRunner(scanRepository, dealRepository, hubspotSource, clock, 5,
@@ -68,6 +74,30 @@ class LibraryUsageTest {
                 assertThat(results.page().items()).extracting(d -> d.deal().id())
                         .containsExactlyInAnyOrderElementsOf(hubspot.portal().deals().stream()
                                 .map(io.dealsetl.simulator.SimDeal::id).toList());
+
+                // --- schedules, as in docs/library.md ---
+                try (ScheduleEngine engine = new ScheduleEngine(pool, "my-app", Duration.ofSeconds(1))) {
+                    ScheduleService schedules = new ScheduleService(PostgresSchedules.repository(jdbi, cipher), scans,
+                            new DbSchedulerCron(), engine, clock);
+                    engine.start(schedules);
+
+                    schedules.put("acme", new ScheduleChange(new Cadence.Every(15), ScanType.INCREMENTAL, null, config,
+                            new AccessToken(HubSpotSimulator.DEFAULT_TOKEN), null));
+                    // the first run starts at once, then every 15 minutes; schedules.find("acme") tells what it did
+                    // --- end of example ---
+
+                    Instant until = Instant.now().plusSeconds(60);
+                    while (!"completed".equals(schedules.find("acme").orElseThrow().lastStatus())
+                            && Instant.now().isBefore(until)) {
+                        Thread.sleep(50);
+                    }
+                    Schedule ran = schedules.find("acme").orElseThrow();
+                    assertThat(ran.lastStatus()).isEqualTo("completed");
+                    Scan scheduled = scans.get(ran.lastScanId());
+                    assertThat(scheduled.triggeredBy()).isEqualTo(ScanTrigger.SCHEDULE);
+                    assertThat(scheduled.type()).isEqualTo(ScanType.INCREMENTAL);
+                    assertThat(ran.nextRunAt()).isEqualTo(ran.anchorAt().plus(Duration.ofMinutes(15)));
+                }
             }
         }
     }

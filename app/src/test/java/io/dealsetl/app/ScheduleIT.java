@@ -28,9 +28,10 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 1-minute schedule over four minutes of wall clock, with the packaged jar as real processes on one database:
+ * A 1-minute schedule over three minutes of wall clock, with the packaged jar as real processes on one database:
  * two instances, the one that fired killed mid-scan, every instance down over two due times, and a token key
- * rotated across the restart. Minutes of real time, so one test.
+ * rotated across the restart. Minutes of real time, so one test; what a clock can show (back-off, grids, pauses)
+ * is in ScheduleServiceTest.
  */
 class ScheduleIT {
     static final String KEY = "schedule-it-key";
@@ -146,7 +147,7 @@ class ScheduleIT {
     }
 
     @Test
-    void two_instances_fire_one_scan_per_minute_through_a_kill_a_full_outage_and_a_key_rotation() throws Exception {
+    void two_instances_fire_one_scan_per_due_time_through_a_kill_a_full_outage_and_a_key_rotation() throws Exception {
         // 200 deals a second at most: the first, full run lasts long enough to be killed in the middle
         hubspot = HubSpotSimulator.start(SimulatorConfig.builder().deals(DEALS).seed(13).latency(Duration.ofMillis(5))
                 .generalLimit(10, Duration.ofSeconds(1)).searchLimitPerSecond(0).build());
@@ -220,14 +221,10 @@ class ScheduleIT {
         rotateTokens(); // the paused schedule's token, unused since, is the one left under the old key
         assertThat(TokenCipher.fromBase64Key(NEW_KEY).decrypt(sealedToken("revoked"))).isEqualTo(REVOKED);
 
-        List<Run> four = awaitRuns("rhythm", 4, t4.plus(LATE));
-        assertThat(four.get(3).createdAt()).isBetween(t4, t4.plus(LATE));
-        back.get(1).api.awaitFinished(four.get(3).id(), Duration.ofSeconds(60));
-        sleepUntil(t4.plus(LATE));
+        sleepUntil(up.plus(LATE)); // time for a second catch-up, were there one
 
-        Instant t5 = t0.plus(Duration.ofMinutes(5));
-        List<Run> all = runs("rhythm").stream().filter(r -> r.createdAt().isBefore(t5)).toList();
-        assertThat(all).as("exactly one scan per due time, none for the missed ones").hasSize(4);
+        List<Run> all = runs("rhythm").stream().filter(r -> r.createdAt().isBefore(t4)).toList();
+        assertThat(all).as("exactly one scan per due time, one for the missed ones").hasSize(3);
         assertThat(all).extracting(Run::triggeredBy).containsOnly("schedule");
         assertThat(all).extracting(Run::status).containsOnly("completed");
         assertThat(runs("revoked")).as("a refused token is tried once").hasSize(1);
