@@ -97,6 +97,7 @@ class LibraryUsageTest {
                     assertThat(scheduled.triggeredBy()).isEqualTo(ScanTrigger.SCHEDULE);
                     assertThat(scheduled.type()).isEqualTo(ScanType.INCREMENTAL);
                     assertThat(ran.nextRunAt()).isEqualTo(ran.anchorAt().plus(Duration.ofMinutes(15)));
+                    assertThat(ran.anchorAt().getEpochSecond() % 60).as("on a whole minute").isZero();
                 }
             }
         }

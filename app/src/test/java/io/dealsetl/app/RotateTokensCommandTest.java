@@ -60,7 +60,7 @@ class RotateTokensCommandTest {
             Instant now = Instant.now();
             PostgresSchedules.repository(Postgres.jdbi(pool), TokenCipher.fromBase64Key(oldKey)).insert(
                     Schedule.create("acme", new Cadence.Every(60), ScanType.INCREMENTAL, 0, ScanConfig.defaults(), now,
-                            now), new AccessToken("pat-na1-rotated"));
+                            now, now), new AccessToken("pat-na1-rotated"));
 
             int code = run(Map.of("DATABASE_URL", db.jdbcUrl(), "DATA_DIR", dir.toString(),
                     "TOKEN_ENCRYPTION_KEY", newKey, "TOKEN_ENCRYPTION_KEY_PREVIOUS", oldKey));

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -127,8 +128,9 @@ class ScheduleApiTest {
         assertThat(scan.path("triggered_by").asText()).isEqualTo("schedule");
         assertThat(scan.path("progress").path("processed_items").asLong()).isEqualTo(300);
         assertThat(ran.path("links").path("last_scan").asText()).isEqualTo("/api/v1/scans/" + scanId);
-        assertThat(Instant.parse(ran.path("next_run_at").asText()))
-                .isEqualTo(Instant.parse(s.path("next_run_at").asText()).plus(Duration.ofHours(1)));
+        assertThat(Instant.parse(ran.path("next_run_at").asText())).as("on the whole minute, an hour on")
+                .isEqualTo(Instant.parse(s.path("next_run_at").asText()).truncatedTo(ChronoUnit.MINUTES)
+                        .plus(Duration.ofHours(1)));
         String manual = api.startScan("acme_manual", "full", TOKEN);
         assertThat(api.get("/api/v1/scans/" + manual).body().path("triggered_by").asText()).isEqualTo("api");
         assertThat(api.get(schedulePath("acme_sync")).raw()).doesNotContain(TOKEN);

@@ -153,12 +153,17 @@ class ScheduleIT {
                 .generalLimit(10, Duration.ofSeconds(1)).searchLimitPerSecond(0).build());
         db = SharedEmbeddedPostgres.freshDatabase();
         List<AppProcess> two = start(OLD_KEY, null, "a", "b");
+        // runs fall on whole minutes after the first: set it early in a minute, so run 1 ends before run 2 is due
+        if (Instant.now().atZone(java.time.ZoneOffset.UTC).getSecond() > 3) {
+            sleepUntil(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(61));
+        }
 
         ApiClient.Reply put = two.get(0).api.put("/api/v1/tenants/rhythm/schedule", """
                 {"interval_minutes": 1, "config": {"hubspot_access_token": "%s", "batch_size": 20}}"""
                 .formatted(HubSpotSimulator.DEFAULT_TOKEN));
         assertThat(put.status()).as(put.raw()).isEqualTo(200);
         Instant t0 = Instant.parse(put.body().path("next_run_at").asText());
+        Instant grid = t0.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         assertThat(two.get(0).api.put("/api/v1/tenants/revoked/schedule", """
                 {"interval_minutes": 1, "config": {"hubspot_access_token": "%s"}}""".formatted(REVOKED)).status())
                 .isEqualTo(200);
@@ -191,16 +196,16 @@ class ScheduleIT {
         alive.addAll(restarting.join());
 
         // run 2, on its minute, on exactly one of the two instances
-        Instant t1 = t0.plus(Duration.ofMinutes(1));
+        Instant t1 = grid.plus(Duration.ofMinutes(1));
         List<Run> runs = awaitRuns("rhythm", 2, t1.plus(LATE));
         assertThat(runs.get(1).createdAt()).isBetween(t1, t1.plus(LATE));
         alive.get(0).api.awaitFinished(runs.get(1).id(), Duration.ofSeconds(60));
         String logs = alive.get(0).logText() + alive.get(1).logText();
         assertThat(logs.split("schedule of tenant rhythm started scan ", -1)).hasSize(2);
 
-        // every instance down over the runs due at t0+2 and t0+3; back with a new token key, the old one previous
+        // every instance down over the runs due at the next two minutes; back with a new token key, the old one previous
         alive.forEach(AppProcess::terminate);
-        Instant t3 = t0.plus(Duration.ofMinutes(3));
+        Instant t3 = grid.plus(Duration.ofMinutes(3));
         sleepUntil(t3.plusSeconds(2));
         String sealedBefore = sealedToken("rhythm");
         List<AppProcess> back = start(NEW_KEY, OLD_KEY, "a", "b");
@@ -208,8 +213,8 @@ class ScheduleIT {
 
         List<Run> caughtUp = awaitRuns("rhythm", 3, up.plus(LATE));
         assertThat(caughtUp.get(2).createdAt()).as("one catch-up run at the return").isBetween(t3, up.plus(LATE));
-        // the rhythm is kept: the next run is t0+4, not a minute after the catch-up
-        Instant t4 = t0.plus(Duration.ofMinutes(4));
+        // the rhythm is kept: the next run is on the next whole minute of the grid, not a minute after the catch-up
+        Instant t4 = grid.plus(Duration.ofMinutes(4));
         JsonNode schedule = back.get(1).api.get("/api/v1/tenants/rhythm/schedule").body();
         assertThat(Instant.parse(schedule.path("next_run_at").asText())).isEqualTo(t4);
         JsonNode catchUp = back.get(0).api.awaitFinished(caughtUp.get(2).id(), Duration.ofSeconds(60));

@@ -49,7 +49,7 @@ class PostgresSchedulesTest {
     }
 
     static Schedule schedule(String tenant, Cadence cadence) {
-        return Schedule.create(tenant, cadence, ScanType.INCREMENTAL, 7, CONFIG, NOW, NOW.plusSeconds(60));
+        return Schedule.create(tenant, cadence, ScanType.INCREMENTAL, 7, CONFIG, NOW, NOW, NOW.plusSeconds(60));
     }
 
     String storedToken(String tenant) {

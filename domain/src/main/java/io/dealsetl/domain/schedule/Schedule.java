@@ -13,7 +13,8 @@ import java.time.Instant;
  * @param fullEveryDays       an incremental schedule runs a full scan instead when the last full one is at
  *                            least this many days old; 0 for never
  * @param pausedReason        why the schedule is paused (see the constants), or null when it runs
- * @param anchorAt            where an interval schedule's grid starts: its creation or its last change of cadence
+ * @param anchorAt            where an interval schedule's grid starts: the minute of its creation or of its last
+ *                            change of cadence
  * @param nextRunAt           when the next run is due; kept while paused, so a resumed schedule that missed a
  *                            run catches up with one
  * @param lastStatus          what the last due run did: the status of the scan it started, or one of the
@@ -67,10 +68,10 @@ public record Schedule(
         if (paused != (pausedReason != null)) throw new IllegalArgumentException("a paused schedule says why");
     }
 
-    /** A new, unpaused schedule whose first run is due at {@code firstRun}. */
+    /** A new, unpaused schedule whose grid starts at {@code anchor} and whose first run is due at {@code firstRun}. */
     public static Schedule create(String tenantId, Cadence cadence, ScanType scanType, int fullEveryDays,
-                                  ScanConfig config, Instant now, Instant firstRun) {
-        return new Schedule(tenantId, cadence, scanType, fullEveryDays, config, false, null, now, firstRun, null,
+                                  ScanConfig config, Instant now, Instant anchor, Instant firstRun) {
+        return new Schedule(tenantId, cadence, scanType, fullEveryDays, config, false, null, anchor, firstRun, null,
                 null, null, null, 0, null, now, now, 0);
     }
 

@@ -22,6 +22,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,9 +83,10 @@ public final class ScheduleService {
     }
 
     /**
-     * Creates the tenant's schedule, or changes it as {@code change} asks. A new interval schedule runs at once
-     * and then every interval; a new cron schedule at the first time its expression names. A changed cadence
-     * starts its rhythm from now (an interval's first run is one interval later). A resumed schedule runs at its
+     * Creates the tenant's schedule, or changes it as {@code change} asks. A new interval schedule runs at once,
+     * then every interval from the whole minute it was created in (created 10:07:37 every 15 minutes: 10:07:37,
+     * 10:22:00, 10:37:00, ...); a new cron schedule runs at the first time its expression names. A changed
+     * cadence starts its rhythm from the current minute (an interval's first run is one interval later). A resumed schedule runs at its
      * next planned time, at once if that passed while it was paused, and at once when it was paused because
      * HubSpot refused its token.
      *
@@ -229,18 +231,19 @@ public final class ScheduleService {
         }
         if (!missing.isEmpty()) throw new InvalidScheduleException(missing);
         Cadence cadence = change.cadence();
+        Instant anchor = gridStart(now);
         // a new interval schedule runs at once; a cron schedule when its expression says
-        Instant first = cadence instanceof Cadence.Every ? now : plannedAfter(cadence, now, now);
+        Instant first = cadence instanceof Cadence.Every ? now : plannedAfter(cadence, anchor, now);
         Schedule s = Schedule.create(tenantId, cadence,
                 change.scanType() != null ? change.scanType() : ScanType.INCREMENTAL,
-                change.fullEveryDays() != null ? change.fullEveryDays() : 0, change.config(), now, first);
+                change.fullEveryDays() != null ? change.fullEveryDays() : 0, change.config(), now, anchor, first);
         return Boolean.TRUE.equals(change.paused()) ? s.pause(Schedule.PAUSED_BY_USER, now) : s;
     }
 
     private Schedule changed(Schedule s, ScheduleChange change, Instant now) {
         Cadence cadence = change.cadence() != null ? change.cadence() : s.cadence();
         boolean newRhythm = !cadence.equals(s.cadence());
-        Instant anchor = newRhythm ? now : s.anchorAt();
+        Instant anchor = newRhythm ? gridStart(now) : s.anchorAt();
         Instant next = newRhythm ? plannedAfter(cadence, anchor, now) : s.nextRunAt();
         Schedule n = s.redefined(cadence,
                 change.scanType() != null ? change.scanType() : s.scanType(),
@@ -312,6 +315,14 @@ public final class ScheduleService {
     private void setAlarm(Schedule s, Instant now) {
         if (s.paused()) alarm.clear(s.tenantId());
         else alarm.set(s.tenantId(), wakeUp(s.nextRunAt(), now));
+    }
+
+    /**
+     * Where an interval's grid starts: the whole minute, so runs fall on whole minutes (and a run that starts a
+     * poll late stays in its minute).
+     */
+    private static Instant gridStart(Instant now) {
+        return now.truncatedTo(ChronoUnit.MINUTES);
     }
 
     private static Instant wakeUp(Instant due, Instant now) {

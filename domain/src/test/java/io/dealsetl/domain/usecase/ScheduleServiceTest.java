@@ -150,6 +150,24 @@ class ScheduleServiceTest {
     }
 
     @Test
+    void a_schedule_created_mid_minute_runs_at_once_then_on_whole_minutes() {
+        clock.set(T0.plusSeconds(37));
+        schedules.put("acme", every(15));
+
+        List<Instant> runs = new ArrayList<>();
+        for (int run = 0; run < 3; run++) {
+            alarms.ringDue();
+            Schedule s = repository.find("acme").orElseThrow();
+            runs.add(scans.get(s.lastScanId()).createdAt());
+            complete(s.lastScanId());
+            clock.set(s.nextRunAt());
+        }
+
+        assertThat(runs).containsExactly(T0.plusSeconds(37), T0.plus(Duration.ofMinutes(15)),
+                T0.plus(Duration.ofMinutes(30)));
+    }
+
+    @Test
     void an_alarm_ringing_on_two_instances_for_one_due_time_starts_one_scan() {
         schedules.put("acme", every(1));
         ScheduleService otherInstance = new ScheduleService(repository, scans, new HourlyCron(), alarms, clock);
