@@ -55,11 +55,14 @@ public final class App implements AutoCloseable {
                     : DatabaseSettings.fromUrl(config.databaseUrl(), 10);
             engine = DealsEtl.builder(database)
                     .tokenEncryptionKey(TokenKeys.key(config))
+                    .previousTokenEncryptionKey(config.previousTokenKey())
                     .hubspot(HubSpotSettings.defaults(config.hubspotBaseUrl()))
                     .workerThreads(config.workerThreads())
                     .lease(config.leaseDuration())
                     .pollInterval(config.pollInterval())
                     .incrementalOverlap(config.incrementalOverlap())
+                    .schedulePoll(config.schedulePoll())
+                    .instanceId(InstanceId.create())
                     .observer(new ScanTelemetry(registry))
                     .meterRegistry(registry)
                     .clock(clock)
@@ -77,7 +80,7 @@ public final class App implements AutoCloseable {
             ServiceInfo info = new ServiceInfo(VERSION, clock.instant(), engine::runningScans);
             HttpTelemetry telemetry = HttpTelemetry.of(registry, metrics::scrape, Metrics.CONTENT_TYPE,
                     config.metricsAccess());
-            HttpApi http = HttpApi.create(engine.scans(), engine.apiKeys(), engine.health(), info, clock,
+            HttpApi http = HttpApi.create(engine.scans(), engine.schedules(), engine.apiKeys(), engine.health(), info, clock,
                     config.resultsConcurrency(), telemetry).start(config.bindAddress(), config.port());
             log.info("HubSpot Deals ETL listening on {}: Swagger UI at /docs, metrics at /metrics ({})",
                     listening(config.bindAddress(), http.port()), config.metricsAccess().name().toLowerCase());

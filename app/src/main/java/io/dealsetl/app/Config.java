@@ -31,6 +31,9 @@ import java.util.function.Function;
  * @param etlApiKey          an API key to seed with every permission for every tenant, or null
  * @param tokenEncryptionKey base64 AES-256 key for HubSpot tokens at rest, or null to use (and on first
  *                           start create) the key file in dataDir
+ * @param previousTokenKey   during a key rotation, the key being replaced: tokens it sealed are still read (and
+ *                           sealed again with the current key); null otherwise
+ * @param schedulePoll       how often this instance looks for schedules that are due
  * @param logLevel           the root log level, upper case
  */
 public record Config(
@@ -41,11 +44,13 @@ public record Config(
         String hubspotBaseUrl,
         String etlApiKey,
         String tokenEncryptionKey,
+        String previousTokenKey,
         int workerThreads,
         Duration leaseDuration,
         Duration pollInterval,
         Duration incrementalOverlap,
         int resultsConcurrency,
+        Duration schedulePoll,
         LogFormat logFormat,
         String logLevel,
         MetricsAccess metricsAccess) {
@@ -102,12 +107,21 @@ public record Config(
             return key;
         });
         if (tokenKey == null && dataDir != null) r.check(() -> checkKeyFile(dataDir.resolve(TokenKeys.KEY_FILE)));
+        String previousTokenKey = r.secret("TOKEN_ENCRYPTION_KEY_PREVIOUS", key -> {
+            checkTokenKey(key);
+            return key;
+        });
+        if (previousTokenKey != null && r.raw("TOKEN_ENCRYPTION_KEY") == null) {
+            // a rotation needs the new key named: a generated one would differ on every instance
+            r.check(() -> "TOKEN_ENCRYPTION_KEY_PREVIOUS needs TOKEN_ENCRYPTION_KEY (the new key) to be set too");
+        }
         int workers = r.integer("WORKER_THREADS", 4, 1, 64);
         int leaseSeconds = r.integer("SCAN_LEASE_SECONDS", 30, 3, 3600);
         int pollMillis = r.integer("SCAN_POLL_MILLIS", 1000, 10, 60_000);
         int overlapMinutes = r.integer("INCREMENTAL_OVERLAP_MINUTES", 10, 0, 24 * 60);
         int resultsConcurrency = r.integer("RESULTS_CONCURRENCY", 2 * Runtime.getRuntime().availableProcessors(), 1,
                 1024);
+        int schedulePollSeconds = r.integer("SCHEDULE_POLL_SECONDS", 5, 1, 60);
         LogFormat logFormat = logFormat(r);
         String logLevel = r.setting("LOG_LEVEL", "INFO", level -> {
             String upper = level.toUpperCase(Locale.ROOT);
@@ -116,9 +130,10 @@ public record Config(
         });
         MetricsAccess metricsAccess = r.setting("METRICS_ACCESS", MetricsAccess.PUBLIC, MetricsAccess::parse);
         if (!r.problems.isEmpty()) throw new InvalidConfigException(r.problems);
-        return new Config(port, bindAddress, databaseUrl, dataDir, hubspotBaseUrl, etlApiKey, tokenKey, workers,
-                Duration.ofSeconds(leaseSeconds), Duration.ofMillis(pollMillis), Duration.ofMinutes(overlapMinutes),
-                resultsConcurrency, logFormat, logLevel, metricsAccess);
+        return new Config(port, bindAddress, databaseUrl, dataDir, hubspotBaseUrl, etlApiKey, tokenKey,
+                previousTokenKey, workers, Duration.ofSeconds(leaseSeconds), Duration.ofMillis(pollMillis),
+                Duration.ofMinutes(overlapMinutes), resultsConcurrency, Duration.ofSeconds(schedulePollSeconds),
+                logFormat, logLevel, metricsAccess);
     }
 
     public boolean embeddedDatabase() {
@@ -133,8 +148,10 @@ public record Config(
                 + ", dataDir=" + dataDir + ", hubspotBaseUrl=" + hubspotBaseUrl
                 + ", etlApiKey=" + (etlApiKey == null ? "unset" : "set")
                 + ", tokenEncryptionKey=" + (tokenEncryptionKey == null ? "from data dir" : "set")
+                + ", previousTokenKey=" + (previousTokenKey == null ? "unset" : "set")
                 + ", workerThreads=" + workerThreads + ", lease=" + leaseDuration
-                + ", resultsConcurrency=" + resultsConcurrency + ", logFormat=" + logFormat
+                + ", resultsConcurrency=" + resultsConcurrency + ", schedulePoll=" + schedulePoll
+                + ", logFormat=" + logFormat
                 + ", logLevel=" + logLevel + ", metricsAccess=" + metricsAccess + "]";
     }
 

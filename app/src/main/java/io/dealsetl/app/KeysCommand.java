@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code keys create --tenants acme,globex|* --permissions scans.read,scans.write,deals.read [--name ci]}:
@@ -30,6 +31,7 @@ final class KeysCommand {
             out.println(usage());
             return 0;
         }
+        if (args.length == 1 && args[0].equals("rotate-tokens")) return rotateTokens(env, out, err);
         if (args.length == 0 || !args[0].equals("create")) {
             err.println(usage());
             return 2;
@@ -52,6 +54,38 @@ final class KeysCommand {
             err.println(e.getMessage() + "\n" + usage());
             return 2;
         }
+        return withStore(env, err, store -> {
+            ApiKeys keys = new ApiKeys(store.apiKeys(), Clock.systemUTC());
+            ApiKeys.Issued issued = keys.create(options.getOrDefault("name", "cli"), permissions, scope);
+            out.println("Created API key " + issued.key().id() + " (shown once, store it now):");
+            out.println(issued.plainText());
+            return 0;
+        });
+    }
+
+    private static int rotateTokens(Map<String, String> env, PrintStream out, PrintStream err) {
+        if (env.get("TOKEN_ENCRYPTION_KEY_PREVIOUS") == null || env.get("TOKEN_ENCRYPTION_KEY") == null) {
+            err.println("Set TOKEN_ENCRYPTION_KEY to the new key and TOKEN_ENCRYPTION_KEY_PREVIOUS to the old one"
+                    + " (see docs/configuration.md, \"Rotating the token key\")");
+            return 2;
+        }
+        return withStore(env, err, store -> {
+            PostgresStore.Rotation done = store.rotateTokens();
+            out.println("Re-encrypted " + done.reEncrypted() + " stored token(s) with the current key; "
+                    + done.current() + " already used it.");
+            if (done.unreadable() > 0) {
+                err.println(done.unreadable() + " stored token(s) open with neither key; their scans and schedules"
+                        + " cannot run until they are given the token again.");
+            }
+            return 0;
+        });
+    }
+
+    /**
+     * Runs the command on the service's database: DATABASE_URL's, or the embedded one in DATA_DIR, through the
+     * running service's server when one owns it (it keeps the directory to itself), else started for the command.
+     */
+    private static int withStore(Map<String, String> env, PrintStream err, Function<PostgresStore, Integer> command) {
         Config config;
         try {
             config = Config.fromEnvironment(env);
@@ -60,35 +94,28 @@ final class KeysCommand {
             return 2;
         }
         Logging.configure(config);
-        // a service running on the embedded database keeps it to itself: the key goes in through its server
-        Optional<DatabaseSettings> running;
         try {
-            running = config.embeddedDatabase()
+            Optional<DatabaseSettings> running = config.embeddedDatabase()
                     ? EmbeddedDatabase.runningIn(App.embeddedDirectory(config)) : Optional.empty();
-        } catch (DataDirectoryInUseException e) {
-            err.println(e.getMessage());
-            return 1;
-        }
-        if (running.isPresent() || !config.embeddedDatabase()) {
-            DatabaseSettings database = running.orElseGet(() -> DatabaseSettings.fromUrl(config.databaseUrl(), 2));
-            return create(database, options, permissions, scope, out);
-        }
-        try (EmbeddedDatabase embedded = EmbeddedDatabase.start(App.embeddedDirectory(config))) {
-            return create(embedded.settings(), options, permissions, scope, out);
+            if (running.isPresent() || !config.embeddedDatabase()) {
+                DatabaseSettings database = running.orElseGet(() -> DatabaseSettings.fromUrl(config.databaseUrl(), 2));
+                return withStore(database, config, command);
+            }
+            try (EmbeddedDatabase embedded = EmbeddedDatabase.start(App.embeddedDirectory(config))) {
+                return withStore(embedded.settings(), config, command);
+            }
         } catch (DataDirectoryInUseException e) {
             err.println(e.getMessage());
             return 1;
         }
     }
 
-    private static int create(DatabaseSettings database, Map<String, String> options, Set<Permission> permissions,
-                              TenantScope scope, PrintStream out) {
-        try (PostgresStore store = PostgresStore.builder(database.withMaxPoolSize(2)).open()) {
-            ApiKeys keys = new ApiKeys(store.apiKeys(), Clock.systemUTC());
-            ApiKeys.Issued issued = keys.create(options.getOrDefault("name", "cli"), permissions, scope);
-            out.println("Created API key " + issued.key().id() + " (shown once, store it now):");
-            out.println(issued.plainText());
-            return 0;
+    private static int withStore(DatabaseSettings database, Config config, Function<PostgresStore, Integer> command) {
+        PostgresStore.Builder settings = PostgresStore.builder(database.withMaxPoolSize(2))
+                .tokenEncryptionKey(TokenKeys.key(config));
+        if (config.previousTokenKey() != null) settings.previousTokenEncryptionKey(config.previousTokenKey());
+        try (PostgresStore store = settings.open()) {
+            return command.apply(store);
         }
     }
 
@@ -130,6 +157,11 @@ final class KeysCommand {
                   --tenants       tenant ids the key may act for, comma-separated, or * for every tenant
                   --permissions   scans.read (status, stats, metrics), scans.write (start, cancel, delete),
                                   deals.read (results)
-                  --name          a label to tell keys apart (default: cli)""";
+                  --name          a label to tell keys apart (default: cli)
+
+                Usage: java -jar hubspot-deals-etl.jar keys rotate-tokens
+
+                Re-encrypts with TOKEN_ENCRYPTION_KEY every stored HubSpot token that TOKEN_ENCRYPTION_KEY_PREVIOUS
+                sealed (see docs/configuration.md, "Rotating the token key").""";
     }
 }

@@ -15,11 +15,13 @@ public final class Main {
     static final String USAGE = """
             Usage: java -jar hubspot-deals-etl.jar            serve the API (settings from the environment)
                    java -jar hubspot-deals-etl.jar keys create --tenants <id,id,...|*> --permissions <list> [--name <label>]
+                   java -jar hubspot-deals-etl.jar keys rotate-tokens   re-encrypt stored tokens after a key change
                    java -jar hubspot-deals-etl.jar --help      this text (also: keys --help, keys create --help)
 
             Settings (environment variables; all optional; docs/configuration.md says more):
               PORT (5200)  BIND_ADDRESS (0.0.0.0)  DATABASE_URL (unset: embedded PostgreSQL in DATA_DIR)
               DATA_DIR (./data)  HUBSPOT_BASE_URL (https://api.hubapi.com)  ETL_API_KEY  TOKEN_ENCRYPTION_KEY
+              TOKEN_ENCRYPTION_KEY_PREVIOUS  SCHEDULE_POLL_SECONDS (5)
               WORKER_THREADS (4)  SCAN_LEASE_SECONDS (30)  SCAN_POLL_MILLIS (1000)  INCREMENTAL_OVERLAP_MINUTES (10)
               RESULTS_CONCURRENCY (2 x cores)  LOG_FORMAT (text|json)  LOG_LEVEL (INFO)
               METRICS_ACCESS (public|api_key|off)""";

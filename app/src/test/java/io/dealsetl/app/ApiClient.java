@@ -52,6 +52,10 @@ final class ApiClient {
         return send(new Request.Builder().url(baseUrl + path).post(RequestBody.create(json, APPLICATION_JSON)));
     }
 
+    Reply put(String path, String json) {
+        return send(new Request.Builder().url(baseUrl + path).put(RequestBody.create(json, APPLICATION_JSON)));
+    }
+
     Reply delete(String path) {
         return send(new Request.Builder().url(baseUrl + path).delete());
     }

@@ -8,7 +8,11 @@ import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanConfig;
 import io.dealsetl.domain.scan.ScanResults;
 import io.dealsetl.domain.scan.ScanStatus;
+import io.dealsetl.domain.scan.ScanTrigger;
 import io.dealsetl.domain.scan.ScanType;
+import io.dealsetl.domain.schedule.Cadence;
+import io.dealsetl.domain.schedule.Schedule;
+import io.dealsetl.domain.schedule.ScheduleChange;
 import io.dealsetl.engine.DealsEtl;
 import io.dealsetl.hubspot.HubSpotSettings;
 import io.dealsetl.postgres.DatabaseSettings;
@@ -17,10 +21,11 @@ import io.dealsetl.simulator.HubSpotSimulator;
 import io.dealsetl.simulator.SimDeal;
 import io.dealsetl.simulator.SimulatorConfig;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The example of docs/library.md, kept honest: the engine built from settings, no HTTP server. */
+/** The example of docs/library.md, kept honest: scans and schedules from the engine alone, no HTTP server. */
 class LibraryUsageTest {
 
     @Test
@@ -44,6 +49,25 @@ class LibraryUsageTest {
                 assertThat(results.page().totalResults()).isEqualTo(400);
                 assertThat(results.page().items()).extracting(d -> d.deal().id())
                         .containsExactlyInAnyOrderElementsOf(hubspot.portal().deals().stream().map(SimDeal::id).toList());
+
+                // --- schedules, as in docs/library.md ---
+                etl.schedules().put("acme", new ScheduleChange(new Cadence.Every(15), ScanType.INCREMENTAL, null,
+                        config, new AccessToken(HubSpotSimulator.DEFAULT_TOKEN), null));
+                // the first run starts at once, then every 15 minutes; etl.schedules().find("acme") tells what it did
+                // --- end of example ---
+
+                Instant until = Instant.now().plusSeconds(60);
+                while (!"completed".equals(etl.schedules().find("acme").orElseThrow().lastStatus())
+                        && Instant.now().isBefore(until)) {
+                    Thread.sleep(50);
+                }
+                Schedule ran = etl.schedules().find("acme").orElseThrow();
+                assertThat(ran.lastStatus()).isEqualTo("completed");
+                Scan scheduled = etl.scans().get(ran.lastScanId());
+                assertThat(scheduled.triggeredBy()).isEqualTo(ScanTrigger.SCHEDULE);
+                assertThat(scheduled.type()).isEqualTo(ScanType.INCREMENTAL);
+                assertThat(ran.nextRunAt()).isEqualTo(ran.anchorAt().plus(Duration.ofMinutes(15)));
+                assertThat(ran.anchorAt().getEpochSecond() % 60).as("on a whole minute").isZero();
             }
         }
     }

@@ -49,15 +49,15 @@ final class ArchitectureRules {
             .and().arePublic()
             .should().haveNameMatching(String.join("|",
                     "io\\.dealsetl\\.hubspot\\.HubSpotDealSource",
-                    "io\\.dealsetl\\.hubspot\\.HubSpotSettings(\\$Builder)?",
-                    "io\\.dealsetl\\.postgres\\.PostgresStore(\\$Builder)?",
+                    "io\\.dealsetl\\.hubspot\\.HubSpotSettings(\\$\\w+)?",
+                    "io\\.dealsetl\\.postgres\\.PostgresStore(\\$\\w+)?",
                     "io\\.dealsetl\\.postgres\\.DatabaseSettings",
                     "io\\.dealsetl\\.postgres\\.embedded\\.EmbeddedDatabase",
                     "io\\.dealsetl\\.postgres\\.embedded\\.DataDirectoryInUseException",
                     "io\\.dealsetl\\.http\\.HttpApi",
                     "io\\.dealsetl\\.http\\.ServiceInfo",
-                    "io\\.dealsetl\\.http\\.HttpTelemetry(\\$MetricsAccess)?",
-                    "io\\.dealsetl\\.engine\\.DealsEtl(\\$Builder)?"))
+                    "io\\.dealsetl\\.http\\.HttpTelemetry(\\$\\w+)?",
+                    "io\\.dealsetl\\.engine\\.DealsEtl(\\$\\w+)?"))
             .as("adapter internals are not public: each adapter has one door");
 
     /** No domain model package reaches the ports or the use cases: the model is the vocabulary, not the machinery. */

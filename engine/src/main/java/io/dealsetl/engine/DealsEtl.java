@@ -6,6 +6,7 @@ import io.dealsetl.domain.usecase.ApiKeys;
 import io.dealsetl.domain.usecase.ScanRunner;
 import io.dealsetl.domain.usecase.ScanService;
 import io.dealsetl.domain.usecase.ScanWorkers;
+import io.dealsetl.domain.usecase.ScheduleService;
 import io.dealsetl.hubspot.HubSpotDealSource;
 import io.dealsetl.hubspot.HubSpotSettings;
 import io.dealsetl.postgres.DatabaseSettings;
@@ -17,6 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole extraction engine, without an HTTP server: HubSpot, PostgreSQL and the background workers that run
@@ -36,19 +39,25 @@ import java.util.UUID;
  * process sharing the database resumes them), then stops every thread and connection the engine opened.
  */
 public final class DealsEtl implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DealsEtl.class);
     private final PostgresStore store;
     private final HubSpotDealSource hubspot;
     private final ScanWorkers workers;
     private final ScanService scans;
     private final ApiKeys apiKeys;
+    private final ScheduleService schedules;
 
     private DealsEtl(Builder settings) {
         Clock clock = settings.clock;
-        // a worker storing a large batch uses two connections at once; reads (results pages) take the rest
-        int connections = Math.max(settings.database.maxPoolSize(), 2 * settings.workerThreads + 4);
+        // a worker storing a large batch uses two connections at once; reads take four, schedule wake-ups three
+        int connections = Math.max(settings.database.maxPoolSize(), 2 * settings.workerThreads + 4 + 3);
         PostgresStore.Builder storeSettings = PostgresStore.builder(settings.database.withMaxPoolSize(connections))
-                .clock(clock).meterRegistry(settings.meterRegistry);
+                .clock(clock).meterRegistry(settings.meterRegistry).instanceId(settings.instanceId)
+                .schedulePoll(settings.schedulePoll);
         if (settings.tokenEncryptionKey != null) storeSettings.tokenEncryptionKey(settings.tokenEncryptionKey);
+        if (settings.previousTokenEncryptionKey != null) {
+            storeSettings.previousTokenEncryptionKey(settings.previousTokenEncryptionKey);
+        }
         this.store = storeSettings.open();
         try {
             this.hubspot = HubSpotDealSource.create(settings.hubspot);
@@ -59,7 +68,16 @@ public final class DealsEtl implements AutoCloseable {
             this.scans = new ScanService(store.scans(), store.deals(), clock, new SecureRandom(),
                     settings.incrementalOverlap, workers::wake, settings.observer);
             this.apiKeys = new ApiKeys(store.apiKeys(), clock);
+            this.schedules = new ScheduleService(store.schedules(), scans, store.cronCalendar(), store.scheduleAlarm(),
+                    clock);
             workers.start();
+            store.wakeSchedules(schedules);
+            try {
+                schedules.restoreAlarms();
+            } catch (RuntimeException e) {
+                // alarms already set stay set; one lost before this start waits for its schedule's next change
+                log.warn("schedule alarms not restored: {}", e.getMessage());
+            }
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -79,6 +97,11 @@ public final class DealsEtl implements AutoCloseable {
     /** Start, watch, read, cancel and delete scans. */
     public ScanService scans() {
         return scans;
+    }
+
+    /** Tenants' scheduled syncs: each due run starts a scan, exactly once across the processes sharing the database. */
+    public ScheduleService schedules() {
+        return schedules;
     }
 
     /** Issue and check the API keys of the REST service (unused by a library that has no HTTP server). */
@@ -106,6 +129,8 @@ public final class DealsEtl implements AutoCloseable {
     public static final class Builder {
         private final DatabaseSettings database;
         private String tokenEncryptionKey;
+        private String previousTokenEncryptionKey;
+        private Duration schedulePoll = Duration.ofSeconds(5);
         private HubSpotSettings hubspot = HubSpotSettings.defaults("https://api.hubapi.com");
         private int workerThreads = 4;
         private Duration lease = Duration.ofSeconds(30);
@@ -127,6 +152,21 @@ public final class DealsEtl implements AutoCloseable {
          */
         public Builder tokenEncryptionKey(String base64Key) {
             this.tokenEncryptionKey = base64Key;
+            return this;
+        }
+
+        /**
+         * During a key rotation, the key being replaced: tokens it sealed are still read and sealed again with the
+         * current key when used. See docs/configuration.md, "Rotating the token key".
+         */
+        public Builder previousTokenEncryptionKey(String base64Key) {
+            this.previousTokenEncryptionKey = base64Key;
+            return this;
+        }
+
+        /** How often this process looks for due schedules (default 5 s): a scheduled run starts up to this late. */
+        public Builder schedulePoll(Duration interval) {
+            this.schedulePoll = Objects.requireNonNull(interval, "schedulePoll");
             return this;
         }
 

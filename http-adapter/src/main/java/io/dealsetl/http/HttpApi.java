@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.dealsetl.domain.usecase.ApiKeys;
 import io.dealsetl.domain.port.StorageHealth;
 import io.dealsetl.domain.usecase.ScanService;
+import io.dealsetl.domain.usecase.ScheduleService;
 import io.javalin.Javalin;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -15,7 +16,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The REST API of docs/spec: scans, health, stats, OpenAPI and Swagger UI. Create, then {@link #start(int)};
+ * The REST API of docs/spec: scans, schedules, health, stats, OpenAPI and Swagger UI. Create, then {@link #start(int)};
  * {@link #stop()} waits for requests in flight.
  */
 public final class HttpApi {
@@ -40,23 +41,27 @@ public final class HttpApi {
      *                           10 s (then 503). A page is CPU work in this process and in the database, and
      *                           beyond about two per core they only slow each other down.
      */
-    public static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
+    public static HttpApi create(ScanService scans, ScheduleService schedules, ApiKeys keys, StorageHealth storage,
+                                 ServiceInfo info, Clock clock,
                                  int resultsConcurrency) {
-        return create(scans, keys, storage, info, clock, resultsConcurrency, PAGE_WAIT, HttpTelemetry.none());
+        return create(scans, schedules, keys, storage, info, clock, resultsConcurrency, PAGE_WAIT, HttpTelemetry.none());
     }
 
     /** As above, with request timings and {@code GET /metrics} as {@code telemetry} says. */
-    public static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
+    public static HttpApi create(ScanService scans, ScheduleService schedules, ApiKeys keys, StorageHealth storage,
+                                 ServiceInfo info, Clock clock,
                                  int resultsConcurrency, HttpTelemetry telemetry) {
-        return create(scans, keys, storage, info, clock, resultsConcurrency, PAGE_WAIT, telemetry);
+        return create(scans, schedules, keys, storage, info, clock, resultsConcurrency, PAGE_WAIT, telemetry);
     }
 
-    static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
+    static HttpApi create(ScanService scans, ScheduleService schedules, ApiKeys keys, StorageHealth storage,
+                          ServiceInfo info, Clock clock,
                           int resultsConcurrency, Duration pageWait) {
-        return create(scans, keys, storage, info, clock, resultsConcurrency, pageWait, HttpTelemetry.none());
+        return create(scans, schedules, keys, storage, info, clock, resultsConcurrency, pageWait, HttpTelemetry.none());
     }
 
-    static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
+    static HttpApi create(ScanService scans, ScheduleService schedules, ApiKeys keys, StorageHealth storage,
+                          ServiceInfo info, Clock clock,
                           int resultsConcurrency, Duration pageWait, HttpTelemetry telemetry) {
         ObjectMapper json = new ObjectMapper()
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
@@ -66,12 +71,17 @@ public final class HttpApi {
         ScanRoutes scanRoutes = new ScanRoutes(scans, json, new StartRateLimiter(10, clock), resultsConcurrency, pageWait,
                 clock);
         SystemRoutes system = new SystemRoutes(scans, storage, info, json, clock);
+        ScheduleRoutes scheduleRoutes = new ScheduleRoutes(schedules, json, clock);
         List<Route> routes = List.of(
                 new Route(HandlerType.POST, "/api/v1/scans/start", scanRoutes::start),
                 new Route(HandlerType.GET, "/api/v1/scans/{scan_id}", scanRoutes::status),
                 new Route(HandlerType.GET, "/api/v1/scans/{scan_id}/results", scanRoutes::results),
                 new Route(HandlerType.POST, "/api/v1/scans/{scan_id}/cancel", scanRoutes::cancel),
                 new Route(HandlerType.DELETE, "/api/v1/scans/{scan_id}", scanRoutes::delete),
+                new Route(HandlerType.PUT, "/api/v1/tenants/{tenant_id}/schedule", scheduleRoutes::put),
+                new Route(HandlerType.GET, "/api/v1/tenants/{tenant_id}/schedule", scheduleRoutes::get),
+                new Route(HandlerType.DELETE, "/api/v1/tenants/{tenant_id}/schedule", scheduleRoutes::delete),
+                new Route(HandlerType.GET, "/api/v1/schedules", scheduleRoutes::list),
                 new Route(HandlerType.GET, "/api/v1/stats", system::stats),
                 new Route(HandlerType.GET, "/health", system::health),
                 telemetry.metricsRoute(auth));

@@ -40,6 +40,7 @@ final class ScanJson {
         body.put("tenant_id", scan.tenantId());
         body.put("status", scan.status().wireName());
         body.put("scan_type", scan.type().wireName());
+        body.put("triggered_by", scan.triggeredBy().wireName());
         progress(body.putObject("progress"), scan.progress());
         timing(body.putObject("timing"), scan, now);
         ObjectNode config = body.putObject("config");

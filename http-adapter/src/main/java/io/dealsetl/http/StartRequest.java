@@ -5,16 +5,11 @@ import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.scan.ScanConfig;
 import io.dealsetl.domain.usecase.ScanService;
 import io.dealsetl.domain.scan.ScanType;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** A validated start request. Every field problem is reported at once, keyed by its dotted path. */
 record StartRequest(String tenantId, ScanType type, ScanConfig config, AccessToken token) {
-    static final int MAX_PROPERTIES = 5_000;
-    static final int MAX_TOKEN_LENGTH = 1_024;
-
     static StartRequest parse(JsonNode body) {
         Map<String, String> errors = new LinkedHashMap<>();
         if (body == null || !body.isObject()) throw ApiException.validation("body", "Must be a JSON object");
@@ -36,70 +31,13 @@ record StartRequest(String tenantId, ScanType type, ScanConfig config, AccessTok
         } else type = ScanType.fromWireName(st.asText()).get();
 
         JsonNode config = body.get("config");
-        String token = null;
-        List<String> properties = List.of();
-        boolean archived = false;
-        String pipeline = null;
-        int batchSize = ScanConfig.DEFAULT_BATCH_SIZE;
+        ScanConfigRequest parsed = null;
         if (config == null || config.isNull()) {
             errors.put("config.hubspot_access_token", "Field is required");
-        } else if (!config.isObject()) {
-            errors.put("config", "Must be an object");
         } else {
-            JsonNode tok = config.get("hubspot_access_token");
-            if (tok == null || tok.isNull()) errors.put("config.hubspot_access_token", "Field is required");
-            else if (!tok.isTextual() || tok.asText().isBlank()) {
-                errors.put("config.hubspot_access_token", "Must be a non-empty string");
-            } else if (tok.asText().length() > MAX_TOKEN_LENGTH || tok.asText().chars().anyMatch(Character::isWhitespace)) {
-                errors.put("config.hubspot_access_token", "Invalid token format");
-            } else token = tok.asText();
-
-            JsonNode props = config.get("properties");
-            if (props != null && !props.isNull()) {
-                if (!props.isArray()) errors.put("config.properties", "Must be a list of strings");
-                else if (props.size() > MAX_PROPERTIES) {
-                    errors.put("config.properties", "At most " + MAX_PROPERTIES + " properties");
-                } else {
-                    List<String> names = new ArrayList<>();
-                    for (JsonNode p : props) {
-                        if (!p.isTextual() || p.asText().isBlank() || p.asText().length() > 256) {
-                            errors.put("config.properties", "Must be a list of non-empty strings");
-                            break;
-                        }
-                        names.add(p.asText().strip());
-                    }
-                    properties = names.stream().distinct().toList();
-                }
-            }
-
-            JsonNode filters = config.get("filters");
-            if (filters != null && !filters.isNull()) {
-                if (!filters.isObject()) errors.put("config.filters", "Must be an object");
-                else {
-                    JsonNode a = filters.get("archived");
-                    if (a != null && !a.isNull()) {
-                        if (!a.isBoolean()) errors.put("config.filters.archived", "Must be a boolean");
-                        else archived = a.asBoolean();
-                    }
-                    JsonNode p = filters.get("pipeline");
-                    if (p != null && !p.isNull()) {
-                        if (!p.isTextual() || p.asText().isBlank() || p.asText().length() > 100) {
-                            errors.put("config.filters.pipeline", "Must be a non-empty string of at most 100 characters");
-                        } else pipeline = p.asText();
-                    }
-                }
-            }
-
-            JsonNode bs = config.get("batch_size");
-            if (bs != null && !bs.isNull()) {
-                if (!bs.isIntegralNumber() || !bs.canConvertToInt() || bs.asInt() < 1
-                        || bs.asInt() > ScanConfig.MAX_BATCH_SIZE) {
-                    errors.put("config.batch_size", "Must be an integer from 1 to " + ScanConfig.MAX_BATCH_SIZE);
-                } else batchSize = bs.asInt();
-            }
+            parsed = ScanConfigRequest.parse(config, true, errors);
         }
         if (!errors.isEmpty()) throw ApiException.validation(errors);
-        return new StartRequest(tenant, type, new ScanConfig(properties, archived, pipeline, batchSize),
-                new AccessToken(token));
+        return new StartRequest(tenant, type, parsed.config(), parsed.token());
     }
 }

@@ -41,7 +41,7 @@ class HttpTelemetryTest {
         keys.seed("k");
         HttpTelemetry telemetry = HttpTelemetry.of(registry, () -> "# TYPE up gauge\nup 1\n", "text/plain; version=0.0.4",
                 access);
-        api = HttpApi.create(null, keys, () -> Duration.ZERO, new ServiceInfo("t", Instant.now(), () -> 0),
+        api = HttpApi.create(null, null, keys, () -> Duration.ZERO, new ServiceInfo("t", Instant.now(), () -> 0),
                 Clock.systemUTC(), 4, telemetry).start(0);
         accessLog.start();
         ((Logger) LoggerFactory.getLogger("io.dealsetl.http.access")).addAppender(accessLog);

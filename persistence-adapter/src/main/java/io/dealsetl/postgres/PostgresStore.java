@@ -3,11 +3,16 @@ package io.dealsetl.postgres;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.dealsetl.domain.port.ApiKeyRepository;
+import io.dealsetl.domain.port.CronCalendar;
 import io.dealsetl.domain.port.DealRepository;
 import io.dealsetl.domain.port.ScanRepository;
+import io.dealsetl.domain.port.ScheduleAlarm;
+import io.dealsetl.domain.port.ScheduleRepository;
 import io.dealsetl.domain.port.StorageHealth;
+import io.dealsetl.domain.usecase.ScheduleService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import org.jdbi.v3.core.Jdbi;
 
@@ -28,6 +33,10 @@ public final class PostgresStore implements AutoCloseable {
     private final PostgresDealRepository deals;
     private final PostgresApiKeyRepository apiKeys;
     private final PostgresHealth health;
+    private final PostgresScheduleRepository schedules;
+    private final TokenRotation rotation;
+    private final ScheduleEngine alarms;
+    private volatile boolean waking;
 
     private PostgresStore(Builder settings) {
         this.pool = Postgres.migratedPool(settings.database);
@@ -39,6 +48,9 @@ public final class PostgresStore implements AutoCloseable {
         this.deals = new PostgresDealRepository(jdbi);
         this.apiKeys = new PostgresApiKeyRepository(jdbi);
         this.health = new PostgresHealth(pool);
+        this.schedules = new PostgresScheduleRepository(jdbi, settings.cipher);
+        this.rotation = new TokenRotation(jdbi, settings.cipher);
+        this.alarms = new ScheduleEngine(pool, settings.instanceId, settings.schedulePoll);
     }
 
     /** Settings for a store on this database; {@link Builder#open()} connects and migrates. */
@@ -76,8 +88,54 @@ public final class PostgresStore implements AutoCloseable {
         return health;
     }
 
+    /** Tenants' schedules, their HubSpot tokens sealed like scans'. */
+    public ScheduleRepository schedules() {
+        return schedules;
+    }
+
+    /**
+     * Schedules' wake-ups, kept in PostgreSQL by db-scheduler: a due alarm rings on exactly one of the processes
+     * sharing the database, survives restarts, and rings once after downtime. Setting alarms works at once; they
+     * ring only after {@link #wakeSchedules}.
+     */
+    public ScheduleAlarm scheduleAlarm() {
+        return alarms;
+    }
+
+    /** Five-field Unix cron, as db-scheduler reads it. */
+    public CronCalendar cronCalendar() {
+        return new DbSchedulerCron();
+    }
+
+    /** From now on this process takes its share of due alarms and hands each to {@code schedules.runDue}. */
+    public void wakeSchedules(ScheduleService schedules) {
+        alarms.start(schedules);
+        waking = true;
+    }
+
+    /**
+     * What a rotation did with the stored tokens.
+     *
+     * @param reEncrypted sealed with the previous key, now with the current one
+     * @param current     already sealed with the current key
+     * @param unreadable  opened by neither key (left as they are; their scans and schedules cannot run)
+     */
+    public record Rotation(int reEncrypted, int current, int unreadable) {
+    }
+
+    /**
+     * Re-seals with the current key every stored token the previous key sealed (pending and running scans',
+     * schedules'), so the previous key can be dropped. Safe while services run on the database.
+     *
+     * @throws io.dealsetl.domain.port.StorageUnavailableException when the database cannot be reached
+     */
+    public Rotation rotateTokens() {
+        return rotation.rotate();
+    }
+
     @Override
     public void close() {
+        if (waking) alarms.close();
         deals.close();
         pool.close();
     }
@@ -85,9 +143,13 @@ public final class PostgresStore implements AutoCloseable {
     /** Not thread-safe; {@link #open()} may be called once per store wanted. */
     public static final class Builder {
         private final DatabaseSettings database;
+        private String currentKey;
         private TokenCipher cipher;
         private Clock clock = Clock.systemUTC();
         private MeterRegistry meterRegistry;
+        private String previousKey;
+        private String instanceId = "store-" + ProcessHandle.current().pid();
+        private Duration schedulePoll = Duration.ofSeconds(5);
 
         private Builder(DatabaseSettings database) {
             this.database = Objects.requireNonNull(database, "database");
@@ -101,7 +163,30 @@ public final class PostgresStore implements AutoCloseable {
          * @throws IllegalArgumentException when the text is not base64 of 32 bytes (the key is not echoed)
          */
         public Builder tokenEncryptionKey(String base64Key) {
-            this.cipher = TokenCipher.fromBase64Key(base64Key);
+            TokenCipher.fromBase64Key(base64Key);
+            this.currentKey = base64Key;
+            return this;
+        }
+
+        /**
+         * During a key rotation, the key being replaced: tokens it sealed are still read, and sealed again with the
+         * current key when used (or all at once by {@link PostgresStore#rotateTokens()}).
+         */
+        public Builder previousTokenEncryptionKey(String base64Key) {
+            TokenCipher.fromBase64Key(base64Key);
+            this.previousKey = base64Key;
+            return this;
+        }
+
+        /** This process's name among those sharing the database, as schedule wake-ups record who took them. */
+        public Builder instanceId(String id) {
+            this.instanceId = Objects.requireNonNull(id, "instanceId");
+            return this;
+        }
+
+        /** How often this process looks for due schedule alarms (default 5 s): a run starts up to this late. */
+        public Builder schedulePoll(Duration interval) {
+            this.schedulePoll = Objects.requireNonNull(interval, "schedulePoll");
             return this;
         }
 
@@ -122,7 +207,11 @@ public final class PostgresStore implements AutoCloseable {
          * @throws io.dealsetl.domain.port.StorageUnavailableException when the database cannot be reached
          */
         public PostgresStore open() {
-            if (cipher == null) cipher = TokenCipher.fromBase64Key(TokenCipher.generateBase64Key());
+            if (currentKey == null && previousKey != null) {
+                throw new IllegalArgumentException("a previous token key needs the current one beside it");
+            }
+            cipher = TokenCipher.fromBase64Keys(currentKey == null ? TokenCipher.generateBase64Key() : currentKey,
+                    previousKey);
             return new PostgresStore(this);
         }
     }

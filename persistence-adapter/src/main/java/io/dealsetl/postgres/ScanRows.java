@@ -6,6 +6,7 @@ import io.dealsetl.domain.scan.ScanConfig;
 import io.dealsetl.domain.scan.ScanError;
 import io.dealsetl.domain.scan.ScanId;
 import io.dealsetl.domain.scan.ScanStatus;
+import io.dealsetl.domain.scan.ScanTrigger;
 import io.dealsetl.domain.scan.ScanType;
 import io.dealsetl.domain.scan.SourceStats;
 import java.sql.Array;
@@ -28,13 +29,13 @@ final class ScanRows implements RowMapper<Scan> {
             id, job_id, tenant_id, scan_type, status, properties, include_archived, pipeline, batch_size,
             total_items, processed_items, failed_items, source_requests, source_rate_limited, source_wait_millis,
             source_key, modified_since, window_end, created_at, started_at, finished_at,
-            error_code, error_message, error_details, cancel_reason""";
+            error_code, error_message, error_details, cancel_reason, triggered_by""";
 
     static final String VALUES = """
             :id, :jobId, :tenantId, :scanType, :status, :properties, :includeArchived, :pipeline, :batchSize,
             :totalItems, :processedItems, :failedItems, :sourceRequests, :sourceRateLimited, :sourceWaitMillis,
             :sourceKey, :modifiedSince, :windowEnd, :createdAt, :startedAt, :finishedAt,
-            :errorCode, :errorMessage, :errorDetails, :cancelReason""";
+            :errorCode, :errorMessage, :errorDetails, :cancelReason, :triggeredBy""";
 
     /** What a status change writes; progress counts and source stats are append's alone (see the port). */
     static final String ASSIGNMENTS = """
@@ -69,7 +70,8 @@ final class ScanRows implements RowMapper<Scan> {
                 .bind("errorCode", error == null ? null : error.code())
                 .bind("errorMessage", error == null ? null : error.message())
                 .bind("errorDetails", error == null ? null : error.details())
-                .bind("cancelReason", scan.cancelReason());
+                .bind("cancelReason", scan.cancelReason())
+                .bind("triggeredBy", scan.triggeredBy().wireName());
     }
 
     @Override
@@ -96,7 +98,8 @@ final class ScanRows implements RowMapper<Scan> {
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"),
                 error,
-                rs.getString("cancel_reason"));
+                rs.getString("cancel_reason"),
+                ScanTrigger.fromWireName(rs.getString("triggered_by")));
     }
 
     static Timestamp ts(Instant instant) {

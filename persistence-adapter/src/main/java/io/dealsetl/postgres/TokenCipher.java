@@ -11,7 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypts HubSpot tokens at rest with AES-256-GCM and a fresh 12-byte nonce per token. Thread-safe.
- * The stored form is base64(nonce || ciphertext+tag).
+ * The stored form is base64(nonce || ciphertext+tag). During a key rotation it also holds the previous key:
+ * tokens sealed with it still open (GCM's tag tells the keys apart), and new ones are sealed with the current key.
  */
 final class TokenCipher {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -19,13 +20,29 @@ final class TokenCipher {
     private static final int TAG_BITS = 128;
 
     private final SecretKeySpec key;
+    /** The key being rotated away from, or null. */
+    private final SecretKeySpec previous;
 
-    private TokenCipher(byte[] key) {
+    private TokenCipher(byte[] key, byte[] previous) {
         this.key = new SecretKeySpec(key, "AES");
+        this.previous = previous == null ? null : new SecretKeySpec(previous, "AES");
     }
 
     /** @throws IllegalArgumentException when the text is not base64 of exactly 32 bytes (the key is not echoed) */
     public static TokenCipher fromBase64Key(String base64Key) {
+        return new TokenCipher(keyBytes(base64Key), null);
+    }
+
+    /**
+     * A cipher that seals with {@code base64Key} and also opens what {@code base64PreviousKey} sealed.
+     *
+     * @throws IllegalArgumentException when a text is not base64 of exactly 32 bytes (the key is not echoed)
+     */
+    public static TokenCipher fromBase64Keys(String base64Key, String base64PreviousKey) {
+        return new TokenCipher(keyBytes(base64Key), base64PreviousKey == null ? null : keyBytes(base64PreviousKey));
+    }
+
+    private static byte[] keyBytes(String base64Key) {
         byte[] key;
         try {
             key = Base64.getDecoder().decode(base64Key == null ? "" : base64Key.strip());
@@ -33,7 +50,7 @@ final class TokenCipher {
             throw new IllegalArgumentException("token encryption key is not valid base64");
         }
         if (key.length != 32) throw new IllegalArgumentException("token encryption key must be 32 bytes (AES-256)");
-        return new TokenCipher(key);
+        return key;
     }
 
     public static String generateBase64Key() {
@@ -56,15 +73,36 @@ final class TokenCipher {
         }
     }
 
-    /** @throws IllegalStateException when the text was not sealed with this key */
+    /** @throws IllegalStateException when the text was sealed with neither the current nor the previous key */
     public String decrypt(String stored) {
+        return open(stored).plainText();
+    }
+
+    /** A token opened, and whether the current key sealed it (false: the previous one, so seal it again). */
+    record Opened(String plainText, boolean current) {
+        @Override
+        public String toString() {
+            return "Opened[current=" + current + "]";
+        }
+    }
+
+    /** @throws IllegalStateException when the text was sealed with neither the current nor the previous key */
+    Opened open(String stored) {
+        String plain = tryDecrypt(key, stored);
+        if (plain != null) return new Opened(plain, true);
+        plain = previous == null ? null : tryDecrypt(previous, stored);
+        if (plain != null) return new Opened(plain, false);
+        throw new IllegalStateException("stored token cannot be decrypted with the configured key");
+    }
+
+    private static String tryDecrypt(SecretKeySpec with, String stored) {
         try {
             byte[] all = Base64.getDecoder().decode(stored);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
+            cipher.init(Cipher.DECRYPT_MODE, with, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
             return new String(cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("stored token cannot be decrypted with the configured key");
+            return null;
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.UUID;
  *                      so it becomes the tenant's next watermark. Null until the scan runs.
  * @param error         why the scan failed; null unless failed
  * @param cancelReason  the reason given on cancel, or null
+ * @param triggeredBy   who asked for the scan
  */
 public record Scan(
         ScanId id,
@@ -33,12 +34,18 @@ public record Scan(
         Instant startedAt,
         Instant finishedAt,
         ScanError error,
-        String cancelReason) {
+        String cancelReason,
+        ScanTrigger triggeredBy) {
 
     public static Scan pending(ScanId id, UUID jobId, String tenantId, ScanType type, ScanConfig config,
                                String sourceKey, Instant modifiedSince, Instant now) {
+        return pending(id, jobId, tenantId, type, config, sourceKey, modifiedSince, now, ScanTrigger.API);
+    }
+
+    public static Scan pending(ScanId id, UUID jobId, String tenantId, ScanType type, ScanConfig config,
+                               String sourceKey, Instant modifiedSince, Instant now, ScanTrigger triggeredBy) {
         return new Scan(id, jobId, tenantId, type, config, ScanStatus.PENDING, Progress.NONE, SourceStats.NONE,
-                sourceKey, modifiedSince, null, now, null, null, null, null);
+                sourceKey, modifiedSince, null, now, null, null, null, null, triggeredBy);
     }
 
     /** Running with the expected total known; a resumed scan keeps its first start time and window. */
@@ -47,7 +54,7 @@ public record Scan(
         long total = status == ScanStatus.RUNNING ? progress.totalItems() : expectedTotal;
         return new Scan(id, jobId, tenantId, type, config, ScanStatus.RUNNING, progress.withTotal(total),
                 sourceStats, sourceKey, modifiedSince, windowEnd == null ? now : windowEnd, createdAt,
-                startedAt == null ? now : startedAt, null, null, null);
+                startedAt == null ? now : startedAt, null, null, null, triggeredBy);
     }
 
     public Scan complete(Instant now) {
@@ -64,7 +71,7 @@ public record Scan(
 
     public Scan withProgress(Progress newProgress, SourceStats newStats) {
         return new Scan(id, jobId, tenantId, type, config, status, newProgress, newStats, sourceKey,
-                modifiedSince, windowEnd, createdAt, startedAt, finishedAt, error, cancelReason);
+                modifiedSince, windowEnd, createdAt, startedAt, finishedAt, error, cancelReason, triggeredBy);
     }
 
     /** An incremental scan that found no earlier completed scan and therefore extracts everything. */
@@ -93,7 +100,7 @@ public record Scan(
     private Scan finished(ScanStatus next, Instant now, ScanError why, String reason) {
         to(next);
         return new Scan(id, jobId, tenantId, type, config, next, progress, sourceStats, sourceKey, modifiedSince,
-                windowEnd, createdAt, startedAt, now, why, reason);
+                windowEnd, createdAt, startedAt, now, why, reason, triggeredBy);
     }
 
     private void to(ScanStatus next) {

@@ -9,6 +9,7 @@ import io.dealsetl.domain.scan.ScanNotFoundException;
 import io.dealsetl.domain.scan.ScanStateConflictException;
 import io.dealsetl.domain.scan.ScanStatistics;
 import io.dealsetl.domain.scan.ScanStatus;
+import io.dealsetl.domain.scan.ScanTrigger;
 import io.dealsetl.domain.scan.ScanType;
 import io.dealsetl.domain.scan.TenantBusyException;
 import io.dealsetl.domain.deal.DealQuery;
@@ -71,6 +72,15 @@ public final class ScanService {
      * @throws TenantBusyException when the tenant already has a pending or running scan
      */
     public Scan start(String tenantId, ScanType type, ScanConfig config, AccessToken token) {
+        return start(tenantId, type, config, token, ScanTrigger.API);
+    }
+
+    /**
+     * Records a new pending scan asked for by {@code trigger}; a worker runs it.
+     *
+     * @throws TenantBusyException when the tenant already has a pending or running scan
+     */
+    public Scan start(String tenantId, ScanType type, ScanConfig config, AccessToken token, ScanTrigger trigger) {
         if (tenantId == null || tenantId.isBlank() || tenantId.length() > MAX_TENANT_ID_LENGTH) {
             throw new IllegalArgumentException("tenant id must be 1.." + MAX_TENANT_ID_LENGTH + " characters");
         }
@@ -81,7 +91,7 @@ public final class ScanService {
             since = scans.watermark(tenantId, sourceKey).map(w -> w.minus(incrementalOverlap)).orElse(null);
         }
         Scan scan = Scan.pending(ScanId.generate(now, random), UUID.randomUUID(), tenantId, type, config,
-                sourceKey, since, now);
+                sourceKey, since, now, trigger);
         scans.insert(scan, token);
         observer.started(type);
         observer.within(scan.id(), tenantId, () -> log.log(System.Logger.Level.INFO, "scan " + scan.id()
