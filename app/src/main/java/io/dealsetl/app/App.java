@@ -6,6 +6,7 @@ import io.dealsetl.domain.usecase.ScanRunner;
 import io.dealsetl.domain.usecase.ScanService;
 import io.dealsetl.domain.usecase.ScanWorkers;
 import io.dealsetl.http.HttpApi;
+import io.dealsetl.http.HttpSettings;
 import io.dealsetl.http.ServiceInfo;
 import io.dealsetl.hubspot.HubSpotDealSource;
 import io.dealsetl.hubspot.HubSpotSettings;
@@ -63,8 +64,9 @@ public final class App implements AutoCloseable {
             if (config.etlApiKey() != null) apiKeys.seed(config.etlApiKey());
 
             ServiceInfo info = new ServiceInfo(VERSION, clock.instant(), workers::activeCount);
-            HttpApi http = HttpApi.create(scans, apiKeys, new PostgresHealth(database.pool()), info, clock,
-                    config.resultsConcurrency()).start(config.port());
+            HttpApi http = HttpApi.create(scans, apiKeys, Postgres.startLimit(jdbi, 10), new PostgresHealth(database.pool()),
+                    info, clock, new HttpSettings(config.resultsConcurrency(), config.corsAllowedOrigins(),
+                            config.maxConnectionsPerClient(), HttpSettings.DEFAULT_READ_TIMEOUT)).start(config.port());
             workers.start();
             log.info("HubSpot Deals ETL listening on http://localhost:{} (Swagger UI at /docs)", http.port());
             return new App(database, workers, http);

@@ -1,7 +1,11 @@
 package io.dealsetl.app;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +15,8 @@ import java.util.Map;
  * @param etlApiKey          an API key to seed with every permission for every tenant, or null
  * @param tokenEncryptionKey base64 AES-256 key for HubSpot tokens at rest, or null to use (and on first
  *                           start create) the key file in dataDir
+ * @param corsAllowedOrigins origins whose browser pages may call the API ({@code *} for any); empty for none
+ * @param maxConnectionsPerClient connections one client address may hold open, 0 for no limit
  */
 public record Config(
         int port,
@@ -23,7 +29,9 @@ public record Config(
         Duration leaseDuration,
         Duration pollInterval,
         Duration incrementalOverlap,
-        int resultsConcurrency) {
+        int resultsConcurrency,
+        List<String> corsAllowedOrigins,
+        int maxConnectionsPerClient) {
 
     public static final int DEFAULT_PORT = 5200;
     public static final String DEFAULT_HUBSPOT_BASE_URL = "https://api.hubapi.com";
@@ -41,7 +49,9 @@ public record Config(
                 Duration.ofSeconds(intSetting(env, "SCAN_LEASE_SECONDS", 30, 3, 3600)),
                 Duration.ofMillis(intSetting(env, "SCAN_POLL_MILLIS", 1000, 10, 60_000)),
                 Duration.ofMinutes(intSetting(env, "INCREMENTAL_OVERLAP_MINUTES", 10, 0, 24 * 60)),
-                intSetting(env, "RESULTS_CONCURRENCY", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024));
+                intSetting(env, "RESULTS_CONCURRENCY", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024),
+                origins(env.get("CORS_ALLOWED_ORIGINS")),
+                intSetting(env, "MAX_CONNECTIONS_PER_CLIENT", 1000, 0, 1_000_000));
     }
 
     public boolean embeddedDatabase() {
@@ -56,7 +66,8 @@ public record Config(
                 + ", etlApiKey=" + (etlApiKey == null ? "unset" : "set")
                 + ", tokenEncryptionKey=" + (tokenEncryptionKey == null ? "from data dir" : "set")
                 + ", workerThreads=" + workerThreads + ", lease=" + leaseDuration
-                + ", resultsConcurrency=" + resultsConcurrency + "]";
+                + ", resultsConcurrency=" + resultsConcurrency + ", corsAllowedOrigins=" + corsAllowedOrigins
+                + ", maxConnectionsPerClient=" + maxConnectionsPerClient + "]";
     }
 
     private static int intSetting(Map<String, String> env, String name, int fallback, int min, int max) {
@@ -69,6 +80,34 @@ public record Config(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max
                     + ", got '" + raw + "'");
+        }
+    }
+
+    /** {@code *}, or a comma-separated list of origins such as {@code https://tools.example.com:8443}. */
+    private static List<String> origins(String raw) {
+        String value = blankToNull(raw);
+        if (value == null) return List.of();
+        List<String> origins = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String origin = part.strip();
+            if (origin.isEmpty()) continue;
+            if (!origin.equals("*") && !isOrigin(origin)) {
+                throw new IllegalArgumentException("CORS_ALLOWED_ORIGINS must be * or a comma-separated list of origins"
+                        + " such as https://tools.example.com (scheme, host and port only), got '" + origin + "'");
+            }
+            origins.add(origin);
+        }
+        return List.copyOf(origins);
+    }
+
+    private static boolean isOrigin(String value) {
+        try {
+            URI uri = new URI(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawUserInfo() == null && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null;
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 

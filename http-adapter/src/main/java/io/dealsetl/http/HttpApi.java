@@ -1,10 +1,12 @@
 package io.dealsetl.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.dealsetl.domain.usecase.ApiKeys;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dealsetl.domain.port.StartLimit;
 import io.dealsetl.domain.port.StorageHealth;
+import io.dealsetl.domain.usecase.ApiKeys;
 import io.dealsetl.domain.usecase.ScanService;
 import io.javalin.Javalin;
 import io.javalin.http.Handler;
@@ -13,6 +15,15 @@ import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.CrossOriginHandler;
+import org.eclipse.jetty.server.handler.QoSHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,40 +34,52 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
+    /** How long a results page waits for its turn before the caller gets a 503 to retry. */
+    static final Duration PAGE_WAIT = Duration.ofSeconds(10);
+    /**
+     * API requests handled at once; more wait without holding a thread (then 503), so that the server's threads
+     * (250) always have room for {@code /health} and Swagger UI whatever floods the API.
+     */
+    static final int API_CONCURRENCY = 100;
+    /** How long an API request may wait for one of those places. */
+    static final Duration API_WAIT = Duration.ofSeconds(10);
+    /** A keep-alive connection with nothing to do is closed after this. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
     /** One route of the API; the OpenAPI document must describe exactly these (a test checks it). */
     record Route(HandlerType method, String path, Handler handler) {
     }
 
     private final Javalin javalin;
     private final List<Route> routes;
+    private final ConnectionGuard guard;
+    /** The port asked for in {@link #start(int)}, read when Javalin makes its connector. */
+    private final AtomicInteger port;
 
-    private HttpApi(Javalin javalin, List<Route> routes) {
+    private HttpApi(Javalin javalin, List<Route> routes, ConnectionGuard guard, AtomicInteger port) {
         this.javalin = javalin;
         this.routes = routes;
+        this.guard = guard;
+        this.port = port;
     }
 
-    /** How long a results page waits for its turn before the caller gets a 503 to retry. */
-    static final Duration PAGE_WAIT = Duration.ofSeconds(10);
-
-    /**
-     * @param resultsConcurrency results pages built at once; more wait their turn, in arrival order, for up to
-     *                           10 s (then 503). A page is CPU work in this process and in the database, and
-     *                           beyond about two per core they only slow each other down.
-     */
-    public static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
-                                 int resultsConcurrency) {
-        return create(scans, keys, storage, info, clock, resultsConcurrency, PAGE_WAIT);
+    /** @param startLimit scan starts per API key per minute, shared by every instance */
+    public static HttpApi create(ScanService scans, ApiKeys keys, StartLimit startLimit, StorageHealth storage,
+                                 ServiceInfo info, Clock clock, HttpSettings settings) {
+        return create(scans, keys, startLimit, storage, info, clock, settings, PAGE_WAIT);
     }
 
-    static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
-                          int resultsConcurrency, Duration pageWait) {
+    static HttpApi create(ScanService scans, ApiKeys keys, StartLimit startLimit, StorageHealth storage,
+                          ServiceInfo info, Clock clock, HttpSettings settings, Duration pageWait) {
         ObjectMapper json = new ObjectMapper()
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
         ApiErrors errors = new ApiErrors(json, clock);
+        JsonRequests requests = new JsonRequests();
         Auth auth = new Auth(keys);
-        ScanRoutes scanRoutes = new ScanRoutes(scans, json, new StartRateLimiter(10, clock), resultsConcurrency, pageWait,
-                clock);
+        ScanRoutes scanRoutes = new ScanRoutes(scans, json, requests, startLimit, settings.resultsConcurrency(),
+                pageWait, clock);
         SystemRoutes system = new SystemRoutes(scans, storage, info, json, clock);
         List<Route> routes = List.of(
                 new Route(HandlerType.POST, "/api/v1/scans/start", scanRoutes::start),
@@ -66,14 +89,34 @@ public final class HttpApi {
                 new Route(HandlerType.DELETE, "/api/v1/scans/{scan_id}", scanRoutes::delete),
                 new Route(HandlerType.GET, "/api/v1/stats", system::stats),
                 new Route(HandlerType.GET, "/health", system::health));
+        ConnectionGuard guard = new ConnectionGuard(settings.maxConnectionsPerClient(), settings.readTimeout().multipliedBy(2));
+        AtomicInteger port = new AtomicInteger();
         Javalin javalin = Javalin.create(cfg -> {
             cfg.startup.startupWatcherEnabled = false;
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.prefer405over404 = true;
-            cfg.http.maxRequestSize = 1_000_000L;
+            cfg.http.maxRequestSize = RequestEdge.MAX_BODY_BYTES;
             cfg.jsonMapper(new JavalinJackson(json, false));
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(clock)));
+            // Javalin's default (LEGACY) lets undecodable and ambiguous paths through to the router
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setUriCompliance(UriCompliance.DEFAULT);
+                http.setRequestHeaderSize(RequestEdge.MAX_HEAD_BYTES);
+            });
+            cfg.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setPort(port.get());
+                connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                connector.addBean(guard);
+                return connector;
+            });
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JettyErrors(errors));
+                // each insert goes outermost: the edge, then CORS, then the API's places, then Javalin
+                server.insertHandler(apiPlaces());
+                if (!settings.corsAllowedOrigins().isEmpty()) server.insertHandler(cors(settings.corsAllowedOrigins()));
+                server.insertHandler(new RequestEdge(errors, settings.readTimeout()));
+            });
             cfg.requestLogger.http((ctx, ms) -> log.info("{} {} {} {}ms", ctx.method(), ctx.path(),
                     ctx.status().getCode(), Math.round(ms)));
             cfg.routes.before("/api/v1/*", auth::authenticate);
@@ -82,12 +125,34 @@ public final class HttpApi {
             cfg.routes.get("/docs", system::docs);
             cfg.routes.get("/docs/{file}", system::docAsset);
             cfg.routes.exception(Exception.class, errors::handle);
-            for (int status : new int[] {404, 405, 413}) cfg.routes.error(status, errors::unmatched);
+            for (int status : new int[] {404, 405}) cfg.routes.error(status, errors::unmatched);
         });
-        return new HttpApi(javalin, routes);
+        return new HttpApi(javalin, routes, guard, port);
+    }
+
+    private static QoSHandler apiPlaces() {
+        QoSHandler places = new QoSHandler();
+        places.setMaxRequestCount(API_CONCURRENCY);
+        places.setMaxSuspend(API_WAIT);
+        places.setRejectStatusCode(503);
+        places.includePath("/api/*");
+        return places;
+    }
+
+    private static CrossOriginHandler cors(List<String> origins) {
+        CrossOriginHandler cors = new CrossOriginHandler();
+        cors.setAllowedOriginPatterns(origins.stream()
+                .map(o -> o.equals("*") ? ".*" : Pattern.quote(o)).collect(Collectors.toSet()));
+        cors.setAllowedMethods(Set.of("GET", "POST", "DELETE"));
+        cors.setAllowedHeaders(Set.of("Authorization", "Content-Type"));
+        cors.setExposedHeaders(Set.of("Retry-After"));
+        cors.setAllowCredentials(false); // API keys travel in a header, never in cookies
+        cors.setPreflightMaxAge(Duration.ofMinutes(10));
+        return cors;
     }
 
     public HttpApi start(int port) {
+        this.port.set(port);
         javalin.start(port);
         return this;
     }
@@ -102,5 +167,9 @@ public final class HttpApi {
 
     List<Route> routes() {
         return routes;
+    }
+
+    int openConnections() {
+        return guard.openConnections();
     }
 }

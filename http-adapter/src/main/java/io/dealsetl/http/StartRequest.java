@@ -13,7 +13,11 @@ import java.util.Map;
 /** A validated start request. Every field problem is reported at once, keyed by its dotted path. */
 record StartRequest(String tenantId, ScanType type, ScanConfig config, AccessToken token) {
     static final int MAX_PROPERTIES = 5_000;
-    static final int MAX_TOKEN_LENGTH = 1_024;
+    static final int MAX_PROPERTY_LENGTH = 256;
+    static final int MAX_PIPELINE_LENGTH = 100;
+    /** HubSpot's private-app tokens have 44 characters, its OAuth tokens "up to 300". */
+    static final int MIN_TOKEN_LENGTH = 8;
+    static final int MAX_TOKEN_LENGTH = 512;
 
     static StartRequest parse(JsonNode body) {
         Map<String, String> errors = new LinkedHashMap<>();
@@ -26,6 +30,8 @@ record StartRequest(String tenantId, ScanType type, ScanConfig config, AccessTok
         else if (t.asText().isBlank()) errors.put("tenant_id", "Must not be empty");
         else if (t.asText().length() > ScanService.MAX_TENANT_ID_LENGTH) {
             errors.put("tenant_id", "Must be at most " + ScanService.MAX_TENANT_ID_LENGTH + " characters");
+        } else if (Text.problem(t.asText()) != null) {
+            errors.put("tenant_id", Text.problem(t.asText()));
         } else tenant = t.asText();
 
         ScanType type = null;
@@ -50,8 +56,9 @@ record StartRequest(String tenantId, ScanType type, ScanConfig config, AccessTok
             if (tok == null || tok.isNull()) errors.put("config.hubspot_access_token", "Field is required");
             else if (!tok.isTextual() || tok.asText().isBlank()) {
                 errors.put("config.hubspot_access_token", "Must be a non-empty string");
-            } else if (tok.asText().length() > MAX_TOKEN_LENGTH || tok.asText().chars().anyMatch(Character::isWhitespace)) {
-                errors.put("config.hubspot_access_token", "Invalid token format");
+            } else if (!isTokenShaped(tok.asText())) {
+                errors.put("config.hubspot_access_token", "Invalid token format: " + MIN_TOKEN_LENGTH + " to "
+                        + MAX_TOKEN_LENGTH + " printable ASCII characters without spaces");
             } else token = tok.asText();
 
             JsonNode props = config.get("properties");
@@ -62,8 +69,13 @@ record StartRequest(String tenantId, ScanType type, ScanConfig config, AccessTok
                 } else {
                     List<String> names = new ArrayList<>();
                     for (JsonNode p : props) {
-                        if (!p.isTextual() || p.asText().isBlank() || p.asText().length() > 256) {
-                            errors.put("config.properties", "Must be a list of non-empty strings");
+                        if (!p.isTextual() || p.asText().isBlank() || p.asText().length() > MAX_PROPERTY_LENGTH) {
+                            errors.put("config.properties", "Must be a list of non-empty strings of at most "
+                                    + MAX_PROPERTY_LENGTH + " characters");
+                            break;
+                        }
+                        if (Text.problem(p.asText()) != null) {
+                            errors.put("config.properties", Text.problem(p.asText()));
                             break;
                         }
                         names.add(p.asText().strip());
@@ -83,8 +95,11 @@ record StartRequest(String tenantId, ScanType type, ScanConfig config, AccessTok
                     }
                     JsonNode p = filters.get("pipeline");
                     if (p != null && !p.isNull()) {
-                        if (!p.isTextual() || p.asText().isBlank() || p.asText().length() > 100) {
-                            errors.put("config.filters.pipeline", "Must be a non-empty string of at most 100 characters");
+                        if (!p.isTextual() || p.asText().isBlank() || p.asText().length() > MAX_PIPELINE_LENGTH) {
+                            errors.put("config.filters.pipeline", "Must be a non-empty string of at most "
+                                    + MAX_PIPELINE_LENGTH + " characters");
+                        } else if (Text.problem(p.asText()) != null) {
+                            errors.put("config.filters.pipeline", Text.problem(p.asText()));
                         } else pipeline = p.asText();
                     }
                 }
@@ -101,5 +116,15 @@ record StartRequest(String tenantId, ScanType type, ScanConfig config, AccessTok
         if (!errors.isEmpty()) throw ApiException.validation(errors);
         return new StartRequest(tenant, type, new ScanConfig(properties, archived, pipeline, batchSize),
                 new AccessToken(token));
+    }
+
+    /** What a HubSpot token can be: it travels in an HTTP header, so printable ASCII without spaces. */
+    private static boolean isTokenShaped(String token) {
+        if (token.length() < MIN_TOKEN_LENGTH || token.length() > MAX_TOKEN_LENGTH) return false;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c < 0x21 || c > 0x7E) return false;
+        }
+        return true;
     }
 }

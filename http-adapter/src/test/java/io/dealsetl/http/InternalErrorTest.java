@@ -55,7 +55,8 @@ class InternalErrorTest {
             throw new StorageUnavailableException("Database connection failed", null);
         };
         // no scan service at all: the stats route fails in a way no test planned for
-        HttpApi api = HttpApi.create(null, keys, down, new ServiceInfo("t", Instant.now(), () -> 0), Clock.systemUTC(), 4)
+        HttpApi api = HttpApi.create(null, keys, new OpenStartLimit(), down, new ServiceInfo("t", Instant.now(), () -> 0),
+                        Clock.systemUTC(), HttpSettings.defaults(4))
                 .start(0);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();

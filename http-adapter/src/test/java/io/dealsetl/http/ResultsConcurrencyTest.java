@@ -61,8 +61,8 @@ class ResultsConcurrencyTest {
         ApiKeys keys = new ApiKeys(new InternalErrorTest.Keys(), Clock.systemUTC());
         keys.seed("k");
         ScanService service = new ScanService(scans, deals, Clock.systemUTC(), new Random(1), Duration.ZERO, () -> { });
-        HttpApi api = HttpApi.create(service, keys, () -> Duration.ZERO, new ServiceInfo("t", now, () -> 0), Clock.systemUTC(), 2,
-                Duration.ofSeconds(2)).start(0);
+        HttpApi api = HttpApi.create(service, keys, new OpenStartLimit(), () -> Duration.ZERO, new ServiceInfo("t", now, () -> 0),
+                Clock.systemUTC(), HttpSettings.defaults(2), Duration.ofSeconds(2)).start(0);
         ExecutorService clients = Executors.newFixedThreadPool(6);
         try {
             OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(20)).build();

@@ -2,6 +2,7 @@ package io.dealsetl.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.dealsetl.domain.port.StartLimit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -36,6 +37,11 @@ public final class Postgres {
             throw SqlFailures.translate(e);
         }
         return pool;
+    }
+
+    /** Scan starts per API key, counted in the database so that the limit holds across instances. */
+    public static StartLimit startLimit(Jdbi jdbi, int perMinute) {
+        return new PostgresStartLimit(jdbi, perMinute);
     }
 
     public static Jdbi jdbi(DataSource dataSource) {

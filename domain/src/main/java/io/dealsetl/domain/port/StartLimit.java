@@ -8,6 +8,9 @@ import java.time.Duration;
  */
 public interface StartLimit {
 
+    /** Starts each key may make per rolling minute. */
+    int perMinute();
+
     /**
      * Takes one of the key's starts in the current window, atomically across instances.
      *
@@ -21,8 +24,8 @@ public interface StartLimit {
 
     /** What {@link #take} decided. */
     sealed interface Permit {
-        /** @param id identifies the counted start, for {@link #giveBack} */
-        record Granted(long id) implements Permit {
+        /** @param id identifies the counted start of the key, for {@link #giveBack} */
+        record Granted(String keyId, long id) implements Permit {
         }
 
         /** @param retryAfter how long until the key may start again (at least one second) */

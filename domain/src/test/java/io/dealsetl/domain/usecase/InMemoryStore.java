@@ -8,6 +8,7 @@ import io.dealsetl.domain.scan.ScanStatus;
 import io.dealsetl.domain.scan.SourceStats;
 import io.dealsetl.domain.scan.TenantBusyException;
 import io.dealsetl.domain.access.AccessToken;
+import io.dealsetl.domain.access.TenantScope;
 import io.dealsetl.domain.port.StorageUnavailableException;
 import io.dealsetl.domain.deal.AmountSummary;
 import io.dealsetl.domain.deal.Deal;
@@ -146,14 +147,15 @@ final class InMemoryStore implements ScanRepository, DealRepository {
     }
 
     @Override
-    public synchronized ScanStatistics statistics() {
+    public synchronized ScanStatistics statistics(TenantScope scope) {
         check();
-        long active = rows.values().stream().filter(r -> ScanStatus.ACTIVE.contains(r.scan.status())).count();
-        long completed = rows.values().stream().filter(r -> r.scan.status() == ScanStatus.COMPLETED).count();
-        long failed = rows.values().stream().filter(r -> r.scan.status() == ScanStatus.FAILED).count();
-        long cancelled = rows.values().stream().filter(r -> r.scan.status() == ScanStatus.CANCELLED).count();
-        long deals = rows.values().stream().mapToLong(r -> r.scan.progress().processedItems()).sum();
-        return new ScanStatistics(rows.size(), active, completed, failed, cancelled, deals, 0, null);
+        List<Scan> visible = rows.values().stream().map(r -> r.scan).filter(s -> scope.allows(s.tenantId())).toList();
+        long active = visible.stream().filter(s -> ScanStatus.ACTIVE.contains(s.status())).count();
+        long completed = visible.stream().filter(s -> s.status() == ScanStatus.COMPLETED).count();
+        long failed = visible.stream().filter(s -> s.status() == ScanStatus.FAILED).count();
+        long cancelled = visible.stream().filter(s -> s.status() == ScanStatus.CANCELLED).count();
+        long deals = visible.stream().mapToLong(s -> s.progress().processedItems()).sum();
+        return new ScanStatistics(visible.size(), active, completed, failed, cancelled, deals, 0, null);
     }
 
     @Override
