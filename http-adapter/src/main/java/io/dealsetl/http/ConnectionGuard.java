@@ -54,7 +54,7 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
     public void onOpened(Connection connection) {
         InetAddress client = address(connection.getEndPoint().getRemoteSocketAddress());
         int count = client == null ? 0 : perClient.merge(client, 1, Integer::sum);
-        open.put(connection, new Traffic(connection));
+        open.put(connection, new Traffic(connection, client));
         if (maxPerClient > 0 && count > maxPerClient) {
             if (count == maxPerClient + 1) log.info("{} holds {} connections: closing those beyond", client, maxPerClient);
             connection.getEndPoint().close();
@@ -63,9 +63,11 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
 
     @Override
     public void onClosed(Connection connection) {
-        open.remove(connection);
-        InetAddress client = address(connection.getEndPoint().getRemoteSocketAddress());
-        if (client != null) perClient.computeIfPresent(client, (c, n) -> n > 1 ? n - 1 : null);
+        // the address as seen at opening: a closed socket no longer tells it
+        Traffic traffic = open.remove(connection);
+        if (traffic != null && traffic.client != null) {
+            perClient.computeIfPresent(traffic.client, (c, n) -> n > 1 ? n - 1 : null);
+        }
     }
 
     int openConnections() {
@@ -89,13 +91,15 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
     /** A connection's counters as last seen, and since when bytes came in with nothing completed. */
     private static final class Traffic {
         private final Connection connection;
+        private final InetAddress client;
         private long bytesIn;
         private long requests;
         private long bytesOut;
         private long since;
 
-        Traffic(Connection connection) {
+        Traffic(Connection connection, InetAddress client) {
             this.connection = connection;
+            this.client = client;
         }
 
         /** Called by the one sweeper thread only. */

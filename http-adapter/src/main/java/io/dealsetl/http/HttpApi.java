@@ -107,6 +107,7 @@ public final class HttpApi {
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
                 connector.setPort(port.get());
                 connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                connector.setAcceptQueueSize(1024); // a burst of connections waits in the kernel, not in SYN retries
                 connector.addBean(guard);
                 return connector;
             });
