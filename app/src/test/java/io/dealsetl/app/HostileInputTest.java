@@ -100,6 +100,7 @@ class HostileInputTest {
                 send("POST", "/api/v1/scans/start", new String(junk, StandardCharsets.ISO_8859_1), "application/json");
             }
 
+            System.out.println("hostile requests answered, by status: " + answers);
             assertThat(problems).as("answers %s", answers).isEmpty();
             assertThat(answers.keySet()).as("answers %s", answers).allMatch(status -> status < 500);
             long storedAfter = api.get("/api/v1/stats").body().path("total_scans").asLong();

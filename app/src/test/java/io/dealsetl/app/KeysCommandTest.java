@@ -66,10 +66,7 @@ class KeysCommandTest {
                 .generalLimit(0, Duration.ofSeconds(10)).searchLimitPerSecond(0).build());
         Map<String, String> env = Map.of("DATABASE_URL", db.jdbcUrl(), "DATA_DIR", dataDir.toString(),
                 "PORT", "0", "HUBSPOT_BASE_URL", hubspot.baseUrl(), "SCAN_POLL_MILLIS", "100");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        KeysCommand.run(new String[] {"create", "--tenants", "a1,a2,a3,a4,a5,a6,a7,a8,a9,a10,a11",
-                "--permissions", "scans.write,scans.read"}, env, print(out), print(new ByteArrayOutputStream()));
-        String key = out.toString(StandardCharsets.UTF_8).lines().reduce((a, b) -> b).orElseThrow().strip();
+        String key = createKey(env, "a1,a2,a3,a4,a5,a6,a7,a8,a9,a10,a11");
         try (App app = App.start(Config.fromEnvironment(env))) {
             ApiClient writer = new ApiClient("http://localhost:" + app.port(), key);
             ApiClient.Reply other = writer.post("/api/v1/scans/start", body("zz"));
@@ -95,10 +92,7 @@ class KeysCommandTest {
                 .latency(Duration.ofMillis(300)).generalLimit(0, Duration.ofSeconds(10)).searchLimitPerSecond(0).build());
         Map<String, String> env = Map.of("DATABASE_URL", db.jdbcUrl(), "DATA_DIR", dataDir.toString(),
                 "PORT", "0", "HUBSPOT_BASE_URL", hubspot.baseUrl(), "SCAN_POLL_MILLIS", "100");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        KeysCommand.run(new String[] {"create", "--tenants", "busy,b1,b2,b3,b4,b5,b6,b7,b8,b9,b10",
-                "--permissions", "scans.write,scans.read"}, env, print(out), print(new ByteArrayOutputStream()));
-        String key = out.toString(StandardCharsets.UTF_8).lines().reduce((a, b) -> b).orElseThrow().strip();
+        String key = createKey(env, "busy,b1,b2,b3,b4,b5,b6,b7,b8,b9,b10");
         try (App one = App.start(Config.fromEnvironment(env)); App two = App.start(Config.fromEnvironment(env))) {
             ApiClient first = new ApiClient("http://localhost:" + one.port(), key);
             ApiClient second = new ApiClient("http://localhost:" + two.port(), key);
@@ -131,6 +125,14 @@ class KeysCommandTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown permission 'scans.delete'").contains("Usage:");
+    }
+
+    /** A key that may start and read scans of these tenants, made with the CLI; the key is its last line. */
+    static String createKey(Map<String, String> env, String tenants) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        KeysCommand.run(new String[] {"create", "--tenants", tenants, "--permissions", "scans.write,scans.read"}, env,
+                print(out), print(new ByteArrayOutputStream()));
+        return out.toString(StandardCharsets.UTF_8).lines().reduce((a, b) -> b).orElseThrow().strip();
     }
 
     static String body(String tenant) {

@@ -86,12 +86,9 @@ final class RequestEdge extends Handler.Wrapper {
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
             // a parameter is named in the answer only when its name is plainly one, never echoing odd input
             String field = name != null && NAMEABLE.matcher(name).matches() ? name : "query";
-            if (name == null || value == null) {
-                problems.putIfAbsent(field, "Must be valid percent-encoded UTF-8");
-            } else {
-                String problem = Text.problem(name) != null ? Text.problem(name) : Text.problem(value);
-                if (problem != null) problems.putIfAbsent(field, problem);
-            }
+            String problem = name == null || value == null ? "Must be valid percent-encoded UTF-8" : Text.problem(name);
+            if (problem == null) problem = Text.problem(value);
+            if (problem != null) problems.putIfAbsent(field, problem);
         }
         return problems.isEmpty() ? null : ApiException.validation(problems);
     }

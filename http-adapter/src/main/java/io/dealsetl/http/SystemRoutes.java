@@ -108,7 +108,7 @@ final class SystemRoutes {
             return;
         }
         String type = DOC_ASSETS.get(file); // a fixed list: no path from the URL reaches the class path
-        if (type == null) throw ApiException.notFound("Resource not found");
+        if (type == null) throw ApiException.ofStatus(404);
         ctx.contentType(type).header("Cache-Control", "max-age=86400").result(resource(SWAGGER_UI + file));
     }
 
