@@ -70,10 +70,6 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
         }
     }
 
-    int openConnections() {
-        return open.size();
-    }
-
     private void closeStalled() {
         long now = System.nanoTime();
         open.forEach((connection, traffic) -> {

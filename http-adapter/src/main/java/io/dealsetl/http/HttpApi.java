@@ -52,14 +52,12 @@ public final class HttpApi {
 
     private final Javalin javalin;
     private final List<Route> routes;
-    private final ConnectionGuard guard;
     /** The port asked for in {@link #start(int)}, read when Javalin makes its connector. */
     private final AtomicInteger port;
 
-    private HttpApi(Javalin javalin, List<Route> routes, ConnectionGuard guard, AtomicInteger port) {
+    private HttpApi(Javalin javalin, List<Route> routes, AtomicInteger port) {
         this.javalin = javalin;
         this.routes = routes;
-        this.guard = guard;
         this.port = port;
     }
 
@@ -128,7 +126,7 @@ public final class HttpApi {
             cfg.routes.exception(Exception.class, errors::handle);
             for (int status : new int[] {404, 405}) cfg.routes.error(status, errors::unmatched);
         });
-        return new HttpApi(javalin, routes, guard, port);
+        return new HttpApi(javalin, routes, port);
     }
 
     private static QoSHandler apiPlaces() {
@@ -168,9 +166,5 @@ public final class HttpApi {
 
     List<Route> routes() {
         return routes;
-    }
-
-    int openConnections() {
-        return guard.openConnections();
     }
 }
