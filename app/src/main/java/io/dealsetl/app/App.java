@@ -2,6 +2,7 @@ package io.dealsetl.app;
 
 import io.dealsetl.engine.DealsEtl;
 import io.dealsetl.http.HttpApi;
+import io.dealsetl.http.HttpSettings;
 import io.dealsetl.http.HttpTelemetry;
 import io.dealsetl.http.ServiceInfo;
 import io.dealsetl.hubspot.HubSpotSettings;
@@ -80,8 +81,11 @@ public final class App implements AutoCloseable {
             ServiceInfo info = new ServiceInfo(VERSION, clock.instant(), engine::runningScans);
             HttpTelemetry telemetry = HttpTelemetry.of(registry, metrics::scrape, Metrics.CONTENT_TYPE,
                     config.metricsAccess());
-            HttpApi http = HttpApi.create(engine.scans(), engine.schedules(), engine.apiKeys(), engine.health(), info, clock,
-                    config.resultsConcurrency(), telemetry).start(config.bindAddress(), config.port());
+            HttpApi.Services services = new HttpApi.Services(engine.scans(), engine.schedules(), engine.apiKeys(),
+                    engine.startLimit(), engine.health(), info);
+            HttpSettings settings = new HttpSettings(config.resultsConcurrency(), config.corsAllowedOrigins(),
+                    config.maxConnectionsPerClient(), HttpSettings.DEFAULT_READ_TIMEOUT);
+            HttpApi http = HttpApi.create(services, settings, telemetry, clock).start(config.bindAddress(), config.port());
             log.info("HubSpot Deals ETL listening on {}: Swagger UI at /docs, metrics at /metrics ({})",
                     listening(config.bindAddress(), http.port()), config.metricsAccess().name().toLowerCase());
             return new App(metrics, embedded, engine, http);

@@ -34,6 +34,8 @@ import java.util.function.Function;
  * @param previousTokenKey   during a key rotation, the key being replaced: tokens it sealed are still read (and
  *                           sealed again with the current key); null otherwise
  * @param schedulePoll       how often this instance looks for schedules that are due
+ * @param corsAllowedOrigins origins whose browser pages may call the API ({@code *} for any); empty for none
+ * @param maxConnectionsPerClient connections one client address may hold open, 0 for no limit
  * @param logLevel           the root log level, upper case
  */
 public record Config(
@@ -51,6 +53,8 @@ public record Config(
         Duration incrementalOverlap,
         int resultsConcurrency,
         Duration schedulePoll,
+        List<String> corsAllowedOrigins,
+        int maxConnectionsPerClient,
         LogFormat logFormat,
         String logLevel,
         MetricsAccess metricsAccess) {
@@ -122,6 +126,8 @@ public record Config(
         int resultsConcurrency = r.integer("RESULTS_CONCURRENCY", 2 * Runtime.getRuntime().availableProcessors(), 1,
                 1024);
         int schedulePollSeconds = r.integer("SCHEDULE_POLL_SECONDS", 5, 1, 60);
+        List<String> corsAllowedOrigins = r.setting("CORS_ALLOWED_ORIGINS", List.of(), Config::origins);
+        int maxConnectionsPerClient = r.integer("MAX_CONNECTIONS_PER_CLIENT", 1000, 0, 1_000_000);
         LogFormat logFormat = logFormat(r);
         String logLevel = r.setting("LOG_LEVEL", "INFO", level -> {
             String upper = level.toUpperCase(Locale.ROOT);
@@ -133,7 +139,8 @@ public record Config(
         return new Config(port, bindAddress, databaseUrl, dataDir, hubspotBaseUrl, etlApiKey, tokenKey,
                 previousTokenKey, workers, Duration.ofSeconds(leaseSeconds), Duration.ofMillis(pollMillis),
                 Duration.ofMinutes(overlapMinutes), resultsConcurrency, Duration.ofSeconds(schedulePollSeconds),
-                logFormat, logLevel, metricsAccess);
+                corsAllowedOrigins == null ? List.of() : corsAllowedOrigins, maxConnectionsPerClient, logFormat, logLevel,
+                metricsAccess);
     }
 
     public boolean embeddedDatabase() {
@@ -151,6 +158,7 @@ public record Config(
                 + ", previousTokenKey=" + (previousTokenKey == null ? "unset" : "set")
                 + ", workerThreads=" + workerThreads + ", lease=" + leaseDuration
                 + ", resultsConcurrency=" + resultsConcurrency + ", schedulePoll=" + schedulePoll
+                + ", corsAllowedOrigins=" + corsAllowedOrigins + ", maxConnectionsPerClient=" + maxConnectionsPerClient
                 + ", logFormat=" + logFormat
                 + ", logLevel=" + logLevel + ", metricsAccess=" + metricsAccess + "]";
     }
@@ -170,6 +178,32 @@ public record Config(
             case "console" -> LogFormat.TEXT;
             default -> throw new IllegalArgumentException("must be JSON or CONSOLE (or use LOG_FORMAT=json|text)");
         });
+    }
+
+    /** {@code *}, or a comma-separated list of origins such as {@code https://tools.example.com:8443}. */
+    private static List<String> origins(String value) {
+        List<String> origins = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String origin = part.strip();
+            if (origin.isEmpty()) continue;
+            if (!origin.equals("*") && !isOrigin(origin)) {
+                throw new IllegalArgumentException("must be * or a comma-separated list of origins such as"
+                        + " https://tools.example.com (scheme, host and port only)");
+            }
+            origins.add(origin);
+        }
+        return List.copyOf(origins);
+    }
+
+    private static boolean isOrigin(String value) {
+        try {
+            URI uri = new URI(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawUserInfo() == null && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static String checkBindAddress(String host) {

@@ -85,10 +85,13 @@ final class ApiClient {
         }
     }
 
+    /** Sends the request; the answer is checked against the OpenAPI document first ({@link OpenApiContract}). */
     private Reply send(Request.Builder request) {
         if (apiKey != null) request.header("Authorization", "Bearer " + apiKey);
-        try (Response response = http.newCall(request.build()).execute()) {
+        Request built = request.build();
+        try (Response response = http.newCall(built).execute()) {
             String raw = response.body().string();
+            OpenApiContract.check(built.method(), built.url().toString(), response.code(), response.header("Content-Type"), raw);
             JsonNode body;
             try {
                 body = raw.isEmpty() ? JSON.missingNode() : JSON.readTree(raw);

@@ -85,24 +85,106 @@ class ApiContractTest {
     }
 
     @Test
-    void malformed_json_and_wrong_content_type_are_400_and_unknown_fields_are_tolerated() throws Exception {
+    void malformed_json_is_400_naming_the_body_and_unknown_fields_are_tolerated() {
         assertError(start("{\"tenant_id\": "), 400, "validation_error");
         assertError(start("[1, 2]"), 400, "validation_error");
-
-        OkHttpClient http = new OkHttpClient();
-        Request form = new Request.Builder().url("http://localhost:" + app.port() + "/api/v1/scans/start")
-                .header("Authorization", "Bearer " + EndToEndTest.API_KEY)
-                .post(RequestBody.create("tenant_id=a", MediaType.get("application/x-www-form-urlencoded"))).build();
-        try (Response response = http.newCall(form).execute()) {
-            JsonNode body = ApiClient.JSON.readTree(response.body().string());
-            assertThat(response.code()).isEqualTo(400);
-            assertThat(body.path("details").has("Content-Type")).isTrue();
-        }
 
         ApiClient.Reply tolerant = start("{\"tenant_id\": \"tolerant\", \"scan_type\": \"full\", \"extra\": 1,"
                 + " \"config\": {\"hubspot_access_token\": \"" + TOKEN + "\", \"surprise\": true}}");
         assertThat(tolerant.status()).isEqualTo(202);
         api.awaitFinished(tolerant.body().path("scan_id").asText(), Duration.ofSeconds(60));
+    }
+
+    @Test
+    void a_body_that_is_not_application_json_in_utf8_is_415() throws Exception {
+        OkHttpClient http = new OkHttpClient();
+        for (String type : new String[] {"application/x-www-form-urlencoded", "text/plain", "application/jsonx",
+                "application/json; charset=iso-8859-1"}) {
+            Request form = new Request.Builder().url("http://localhost:" + app.port() + "/api/v1/scans/start")
+                    .header("Authorization", "Bearer " + EndToEndTest.API_KEY)
+                    .post(RequestBody.create(valid("typed"), MediaType.get(type))).build();
+            try (Response response = http.newCall(form).execute()) {
+                String body = response.body().string();
+                OpenApiContract.check("POST", "/api/v1/scans/start", response.code(), response.header("Content-Type"), body);
+                assertThat(response.code()).as(type).isEqualTo(415);
+                assertThat(ApiClient.JSON.readTree(body).path("error").asText()).isEqualTo("unsupported_media_type");
+            }
+        }
+        Request utf8 = new Request.Builder().url("http://localhost:" + app.port() + "/api/v1/scans/start")
+                .header("Authorization", "Bearer " + EndToEndTest.API_KEY)
+                .post(RequestBody.create("{}", MediaType.get("application/json; charset=UTF-8"))).build();
+        try (Response response = http.newCall(utf8).execute()) {
+            assertThat(response.code()).as("a UTF-8 charset is JSON's own").isEqualTo(400);
+        }
+    }
+
+    @Test
+    void a_body_of_more_than_one_document_or_with_a_key_twice_is_400_naming_the_body() {
+        String one = valid("strict");
+        Map<String, String> cases = Map.of(
+                "trailing garbage", one + " ]",
+                "two documents", one + " " + one,
+                "a key twice", one.replace("{\"tenant_id\"", "{\"tenant_id\": \"other\", \"tenant_id\""),
+                "a key twice, nested", one.replace("\"scan_type\"", "\"config\": {}, \"scan_type\""),
+                "nested too deep", "[".repeat(100) + "]".repeat(100));
+        cases.forEach((what, body) -> {
+            ApiClient.Reply reply = start(body);
+            assertError(reply, 400, "validation_error");
+            assertThat(reply.body().path("details").has("body")).as(what + ": " + reply.raw()).isTrue();
+        });
+        assertThat(start("\uFEFF" + one).status()).as("a byte order mark is allowed").isNotEqualTo(400);
+    }
+
+    @Test
+    void nul_control_characters_and_broken_unicode_are_refused_naming_each_field_and_nothing_is_stored() {
+        long before = api.get("/api/v1/stats").body().path("total_scans").asLong();
+        String body = """
+                {"tenant_id": "acme\\u0000", "scan_type": "full",
+                 "config": {"hubspot_access_token": "pat-na1-\\u0007bell-1111-2222",
+                            "properties": ["dealname", "amount\\u0000"], "filters": {"pipeline": "default\\ud800"}}}""";
+
+        ApiClient.Reply reply = start(body);
+
+        assertError(reply, 400, "validation_error");
+        assertThat(reply.body().path("details").path("tenant_id").asText()).isEqualTo("Must not contain control characters");
+        assertThat(reply.body().path("details").path("config.properties").asText()).isEqualTo("Must not contain control characters");
+        assertThat(reply.body().path("details").path("config.filters.pipeline").asText()).isEqualTo("Must be valid Unicode text");
+        assertThat(reply.body().path("details").has("config.hubspot_access_token")).isTrue();
+        assertThat(api.get("/api/v1/stats").body().path("total_scans").asLong()).isEqualTo(before);
+
+        String scan = "/api/v1/scans/" + completedScan;
+        ApiClient.Reply reason = api.post(scan + "/cancel", "{\"reason\": \"stop\\u0000\"}");
+        assertError(reason, 400, "validation_error");
+        assertThat(reason.body().path("details").path("reason").asText()).isEqualTo("Must not contain control characters");
+        for (String param : new String[] {"filter_stage", "filter_pipeline"}) {
+            ApiClient.Reply nul = api.get(scan + "/results?" + param + "=won%00");
+            assertError(nul, 400, "validation_error");
+            assertThat(nul.body().path("details").path(param).asText()).isEqualTo("Must not contain control characters");
+            ApiClient.Reply undecodable = api.get(scan + "/results?" + param + "=%zz");
+            assertError(undecodable, 400, "validation_error");
+            assertThat(undecodable.body().path("details").path(param).asText()).isEqualTo("Must be valid percent-encoded UTF-8");
+        }
+        assertError(api.get(scan + "/results?page=1&page=2"), 400, "validation_error");
+        assertError(api.get("/api/v1/scans/%u0041"), 400, "validation_error");
+        assertError(api.delete("/api/v1/scans/%u0041"), 400, "validation_error");
+    }
+
+    @Test
+    void a_token_is_checked_for_what_hubspot_tokens_can_be() {
+        for (String token : new String[] {"pat-na1-caf\u00e9-1111", "pat na1 spaces", "short", "x".repeat(513),
+                "pat-na1-\\t-tab-1111", "pat-na1-\\u0000-nul-1111"}) {
+            ApiClient.Reply reply = start("{\"tenant_id\": \"tok\", \"scan_type\": \"full\", \"config\": "
+                    + "{\"hubspot_access_token\": \"" + token + "\"}}");
+            assertError(reply, 400, "validation_error");
+            assertThat(reply.body().path("details").path("config.hubspot_access_token").asText()).as(token)
+                    .startsWith("Invalid token format");
+            assertThat(reply.raw()).doesNotContain(token);
+        }
+    }
+
+    static String valid(String tenant) {
+        return "{\"tenant_id\": \"" + tenant + "\", \"scan_type\": \"full\", \"config\": {\"hubspot_access_token\": \""
+                + TOKEN + "\"}}";
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.dealsetl.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.dealsetl.http.HttpTelemetry.MetricsAccess;
@@ -131,5 +132,29 @@ class ConfigTest {
                 "DATABASE_URL", "postgres://u:hunter2@db/etl"));
 
         assertThat(config.toString()).doesNotContain("secret-api-key", key, "hunter2");
+    }
+
+    @Test
+    void cors_is_off_unless_origins_are_listed() {
+        assertThat(Config.fromEnvironment(Map.of()).corsAllowedOrigins()).isEmpty();
+        assertThat(Config.fromEnvironment(Map.of("CORS_ALLOWED_ORIGINS", " https://a.example.com , http://localhost:3000 "))
+                .corsAllowedOrigins()).containsExactly("https://a.example.com", "http://localhost:3000");
+        assertThat(Config.fromEnvironment(Map.of("CORS_ALLOWED_ORIGINS", "*")).corsAllowedOrigins()).containsExactly("*");
+    }
+
+    @Test
+    void an_origin_with_a_path_or_without_a_scheme_is_refused_naming_the_setting() {
+        for (String bad : List.of("https://a.example.com/app", "a.example.com", "ftp://a.example.com", "https://u@a.example.com")) {
+            assertThatThrownBy(() -> Config.fromEnvironment(Map.of("CORS_ALLOWED_ORIGINS", bad)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CORS_ALLOWED_ORIGINS");
+        }
+    }
+
+    @Test
+    void connections_per_client_default_to_a_thousand_and_zero_lifts_the_cap() {
+        assertThat(Config.fromEnvironment(Map.of()).maxConnectionsPerClient()).isEqualTo(1000);
+        assertThat(Config.fromEnvironment(Map.of("MAX_CONNECTIONS_PER_CLIENT", "0")).maxConnectionsPerClient()).isZero();
+        assertThatThrownBy(() -> Config.fromEnvironment(Map.of("MAX_CONNECTIONS_PER_CLIENT", "-1")))
+                .hasMessageContaining("MAX_CONNECTIONS_PER_CLIENT");
     }
 }

@@ -202,8 +202,8 @@ class ScheduleApiTest {
                 .header("Authorization", "Bearer " + ADMIN)
                 .put(RequestBody.create("{\"interval_minutes\": 5}", MediaType.get("text/plain"))).build();
         try (Response response = http.newCall(request).execute()) {
-            assertThat(response.code()).isEqualTo(400);
-            assertThat(response.body().string()).contains("Content-Type");
+            assertThat(response.code()).as("as for start: JSON bodies only").isEqualTo(415);
+            assertThat(response.body().string()).contains("unsupported_media_type");
         }
     }
 

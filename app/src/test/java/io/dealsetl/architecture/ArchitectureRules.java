@@ -54,7 +54,8 @@ final class ArchitectureRules {
                     "io\\.dealsetl\\.postgres\\.DatabaseSettings",
                     "io\\.dealsetl\\.postgres\\.embedded\\.EmbeddedDatabase",
                     "io\\.dealsetl\\.postgres\\.embedded\\.DataDirectoryInUseException",
-                    "io\\.dealsetl\\.http\\.HttpApi",
+                    "io\\.dealsetl\\.http\\.HttpApi(\\$\\w+)?",
+                    "io\\.dealsetl\\.http\\.HttpSettings",
                     "io\\.dealsetl\\.http\\.ServiceInfo",
                     "io\\.dealsetl\\.http\\.HttpTelemetry(\\$\\w+)?",
                     "io\\.dealsetl\\.engine\\.DealsEtl(\\$\\w+)?"))

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the packaged simulator and service as separate processes and prints one line per figure
  * ({@code name value unit}), also written as JSON. Run from the repository root after
- * {@code mvn -q -pl bench -am package -DskipTests}: {@code java -jar bench/target/bench.jar [--quick] [--storage-only]}.
+ * {@code mvn -q -pl bench -am package -DskipTests}:
+ * {@code java -jar bench/target/bench.jar [--quick] [--storage-only] [--slow-clients-only]}.
  */
 public final class Bench {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -51,14 +52,16 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         boolean storageOnly = List.of(args).contains("--storage-only");
+        boolean slowClientsOnly = List.of(args).contains("--slow-clients-only");
         Path work = Files.createTempDirectory("deals-bench");
         Bench bench = new Bench(quick, work);
         bench.machine();
-        bench.storage();
-        if (!storageOnly) {
+        if (!slowClientsOnly) bench.storage();
+        if (!storageOnly && !slowClientsOnly) {
             bench.rateLimitedFullScans();
             bench.ingestIncrementalAndResults();
         }
+        if (!storageOnly) bench.slowClients();
         Path out = Path.of("bench-results.json");
         Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(bench.report));
         System.out.println("# figures written to " + out.toAbsolutePath());
@@ -89,6 +92,21 @@ public final class Bench {
                 "deals/s");
         figure("ingest_db_only_pages_of_100_deals_per_s", StorageIngest.pageByPage(work.resolve("ingest-pages"), deals),
                 "deals/s");
+    }
+
+    /** /health with 500 slow-body connections held open ({@link SlowClients}). */
+    void slowClients() throws Exception {
+        // no scan runs: the service needs no HubSpot, only an address it never calls
+        try (Proc app = Proc.app(work, "http://127.0.0.1:9", "slow-clients")) {
+            SlowClients.Flood flood = SlowClients.measure(app.url, 500);
+            figure("health_p99_ms_idle", percentile(flood.idle(), 0.99) / 1e6, "ms");
+            figure("health_requests_with_500_slow_bodies_open", flood.flooded().size(), "requests");
+            figure("health_p50_ms_with_500_slow_bodies_open", percentile(flood.flooded(), 0.50) / 1e6, "ms");
+            figure("health_p99_ms_with_500_slow_bodies_open", percentile(flood.flooded(), 0.99) / 1e6, "ms");
+            figure("health_max_ms_with_500_slow_bodies_open", Collections.max(flood.flooded()) / 1e6, "ms");
+            figure("slow_bodies_opened_in_ms", flood.openingMillis(), "ms");
+            figure("slow_bodies_answered_408", flood.answered408(), "connections");
+        }
     }
 
     /** Full scans at HubSpot's lowest rate limits, at 0 and 200 ms latency, and the sequential walk they beat. */

@@ -1,6 +1,7 @@
 package io.dealsetl.engine;
 
 import io.dealsetl.domain.port.ScanObserver;
+import io.dealsetl.domain.port.StartLimit;
 import io.dealsetl.domain.port.StorageHealth;
 import io.dealsetl.domain.usecase.ApiKeys;
 import io.dealsetl.domain.usecase.ScanRunner;
@@ -46,6 +47,7 @@ public final class DealsEtl implements AutoCloseable {
     private final ScanService scans;
     private final ApiKeys apiKeys;
     private final ScheduleService schedules;
+    private final StartLimit startLimit;
 
     private DealsEtl(Builder settings) {
         Clock clock = settings.clock;
@@ -68,6 +70,7 @@ public final class DealsEtl implements AutoCloseable {
             this.scans = new ScanService(store.scans(), store.deals(), clock, new SecureRandom(),
                     settings.incrementalOverlap, workers::wake, settings.observer);
             this.apiKeys = new ApiKeys(store.apiKeys(), clock);
+            this.startLimit = store.startLimit(STARTS_PER_MINUTE);
             this.schedules = new ScheduleService(store.schedules(), scans, store.cronCalendar(), store.scheduleAlarm(),
                     clock);
             workers.start();
@@ -84,6 +87,8 @@ public final class DealsEtl implements AutoCloseable {
         }
     }
 
+    /** The contract's limit: "Maximum 10 scans per minute" per API key. */
+    static final int STARTS_PER_MINUTE = 10;
     /** A scan whose workers died this often (a crash loop) fails instead of being claimed again. */
     static final int MAX_ATTEMPTS = 5;
     /** Longest wait between retries of a batch while the database is away. */
@@ -102,6 +107,14 @@ public final class DealsEtl implements AutoCloseable {
     /** Tenants' scheduled syncs: each due run starts a scan, exactly once across the processes sharing the database. */
     public ScheduleService schedules() {
         return schedules;
+    }
+
+    /**
+     * The REST service's limit on scan starts: {@value #STARTS_PER_MINUTE} per API key per rolling minute, counted
+     * in the database, so several instances enforce one limit.
+     */
+    public StartLimit startLimit() {
+        return startLimit;
     }
 
     /** Issue and check the API keys of the REST service (unused by a library that has no HTTP server). */

@@ -1,23 +1,32 @@
 package io.dealsetl.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dealsetl.domain.port.StorageUnavailableException;
 import io.dealsetl.domain.scan.InvalidScanIdException;
 import io.dealsetl.domain.scan.ScanNotFoundException;
 import io.dealsetl.domain.scan.ScanStateConflictException;
-import io.dealsetl.domain.port.StorageUnavailableException;
 import io.dealsetl.domain.scan.TenantBusyException;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The only place exceptions become HTTP responses: the contract's {error, message, details?, timestamp}. */
+/**
+ * The only place error answers are made: exceptions from routes, the router's own 404/405, and what the server
+ * refuses before routing ({@link JettyErrors}, {@link RequestEdge}) all become the contract's
+ * {@code {error, message, details?, timestamp}}, worded once per status in {@link ApiException#ofStatus}.
+ */
 final class ApiErrors {
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
     private static final DateTimeFormatter INCIDENT = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
@@ -32,6 +41,7 @@ final class ApiErrors {
         this.clock = clock;
     }
 
+    /** Exception handler of every route. */
     void handle(Exception e, Context ctx) {
         ApiException problem = problemFor(e);
         if (problem.status >= 500 && problem.code.equals("internal_error")) {
@@ -39,69 +49,59 @@ final class ApiErrors {
                     + String.format("%03d", ThreadLocalRandom.current().nextInt(1000));
             // the message may quote input; the stack trace goes to the log only, under the incident id
             log.error("incident {}: {} {} failed", incident, ctx.method(), ctx.path(), e);
-            problem.with("incident_id", incident);
+            problem.incident(incident);
         } else if (problem.status >= 500) {
             log.warn("{} {} answered {}: {}", ctx.method(), ctx.path(), problem.status, e.getMessage());
         }
         write(ctx, problem);
     }
 
-    /** Status handler for 404/405/413 Javalin answers itself (unknown route, wrong method, huge body). */
+    /** Status handler for the router's own answers: no route (404), wrong method (405). */
     void unmatched(Context ctx) {
         if (ctx.attribute(WRITTEN) != null) return; // our own 404 (e.g. scan not found) already has its body
-        int status = ctx.status().getCode();
-        write(ctx, switch (status) {
-            case 404 -> ApiException.notFound("Resource not found: " + ctx.method() + " " + ctx.path());
-            case 405 -> new ApiException(405, "method_not_allowed", "Method " + ctx.method() + " not allowed on " + ctx.path(), null);
-            default -> new ApiException(status, "payload_too_large", "Request body is too large", null);
-        });
+        write(ctx, ApiException.ofStatus(ctx.status().getCode()));
     }
 
     void write(Context ctx, ApiException problem) {
         ctx.attribute(WRITTEN, true);
-        ObjectNode body = json.createObjectNode();
-        body.put("error", problem.code);
-        body.put("message", problem.getMessage());
-        if (problem.details != null && !problem.details.isEmpty()) {
-            ObjectNode details = body.putObject("details");
-            problem.details.forEach(details::put);
+        ctx.status(problem.status).contentType(ContentType.APPLICATION_JSON)
+                .result(body(problem, HttpTelemetry.requestId(ctx)));
+    }
+
+    /** Writes the error on Jetty's own response, for requests refused before they reach a route. */
+    void write(Request request, Response response, Callback callback, ApiException problem) {
+        response.setStatus(problem.status);
+        SecurityHeaders.apply(request, response);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ContentType.JSON);
+        response.write(true, ByteBuffer.wrap(body(problem, null)), callback);
+    }
+
+    byte[] body(ApiException problem, String requestId) {
+        try {
+            return json.writeValueAsBytes(ErrorBody.of(problem, requestId, Formats.timestamp(clock.instant())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an error body did not serialise", e);
         }
-        problem.extra.forEach((k, v) -> body.set(k, json.valueToTree(v)));
-        String requestId = HttpTelemetry.requestId(ctx);
-        if (requestId != null) body.put("request_id", requestId);
-        body.put("timestamp", Formats.timestamp(clock.instant()));
-        ctx.status(problem.status).contentType("application/json").result(body.toString());
     }
 
     private static ApiException problemFor(Exception e) {
         if (e instanceof ApiException api) return api;
-        if (e instanceof InvalidScanIdException bad) {
+        if (e instanceof InvalidScanIdException) {
             return ApiException.validation("scan_id", "Invalid scan ID format: expected scan_YYYYMMDD_HHMMSS_xxxxxx");
         }
         if (e instanceof ScanNotFoundException nf) return ApiException.notFound("Scan not found: " + nf.scanId());
         if (e instanceof TenantBusyException busy) {
             return new ApiException(409, "conflict", "Scan already in progress for tenant: " + busy.tenantId(), null)
-                    .with("active_scan_id", busy.activeScanId().value());
+                    .activeScan(busy.activeScanId().value());
         }
         if (e instanceof ScanStateConflictException conflict) {
             return new ApiException(409, "conflict", conflict.getMessage(), null)
-                    .with("scan_status", conflict.status().wireName());
+                    .scanStatus(conflict.status().wireName());
         }
         if (e instanceof StorageUnavailableException) {
-            return new ApiException(503, "service_unavailable", "Database is unavailable, try again shortly", null);
+            return ApiException.unavailable("Database is unavailable, try again shortly");
         }
-        if (e instanceof HttpResponseException http) return fromJavalin(http);
-        return new ApiException(500, "internal_error", "An unexpected error occurred", null);
-    }
-
-    private static ApiException fromJavalin(HttpResponseException e) {
-        return switch (e.getStatus()) {
-            case 404 -> ApiException.notFound("Resource not found");
-            case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed on this resource", null);
-            case 413 -> new ApiException(413, "payload_too_large", "Request body is too large", null);
-            case 400 -> ApiException.validation(Map.of("body", "Malformed request"));
-            default -> new ApiException(e.getStatus(), e.getStatus() >= 500 ? "internal_error" : "bad_request",
-                    "Request could not be handled", null);
-        };
+        if (e instanceof HttpResponseException http) return ApiException.ofStatus(http.getStatus());
+        return ApiException.ofStatus(500);
     }
 }

@@ -1,51 +1,31 @@
 package io.dealsetl.http;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Requests Jetty refuses before they reach a route (an illegal URI such as one holding %00, a broken request
- * line) still answer in the contract's error format instead of Jetty's HTML page.
+ * Answers the server gives before a request reaches a route (a broken request line or header, a URI too long,
+ * an HTTP/2 preface, an unsupported version, a full queue) in the contract's error format, for every method:
+ * Jetty's own handler writes HTML, and nothing at all for methods other than GET, POST and HEAD.
  */
 final class JettyErrors extends ErrorHandler {
-    private final Clock clock;
+    private final ApiErrors errors;
 
-    JettyErrors(Clock clock) {
-        this.clock = clock;
+    JettyErrors(ApiErrors errors) {
+        this.errors = errors;
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                                    Callback callback) throws IOException {
-        String error;
-        String text;
-        if (code == 404) {
-            error = "not_found";
-            text = "Resource not found";
-        } else if (code == 405) {
-            error = "method_not_allowed";
-            text = "Method not allowed on this resource";
-        } else if (code == 413 || code == 431) {
-            error = "payload_too_large";
-            text = "Request is too large";
-        } else if (code >= 500) {
-            error = "internal_error";
-            text = "An unexpected error occurred";
-        } else {
-            error = "validation_error";
-            text = "Malformed request";
+    public boolean handle(Request request, Response response, Callback callback) {
+        int status = response.getStatus();
+        if (request.getAttribute(ERROR_EXCEPTION) instanceof org.eclipse.jetty.http.HttpException http) {
+            status = http.getCode();
         }
-        String details = error.equals("validation_error") ? ",\"details\":{\"request\":\"Malformed request line or URI\"}" : "";
-        String body = "{\"error\":\"" + error + "\",\"message\":\"" + text + "\"" + details + ",\"timestamp\":\""
-                + Formats.timestamp(clock.instant()) + "\"}";
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        // a version we do not speak is the client's mistake: a 4xx, so that no bad input ever answers 5xx
+        ApiException problem = ApiException.ofStatus(status);
+        errors.write(request, response, callback, problem);
+        return true;
     }
 }

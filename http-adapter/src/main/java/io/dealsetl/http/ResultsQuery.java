@@ -5,6 +5,7 @@ import io.dealsetl.domain.deal.DealSort;
 import io.dealsetl.domain.deal.SortOrder;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The results endpoint's query parameters, validated into a {@link DealQuery}. */
@@ -12,8 +13,15 @@ final class ResultsQuery {
     private ResultsQuery() {
     }
 
+    private static final List<String> NAMES = List.of("page", "limit", "sort_by", "sort_order", "filter_stage",
+            "filter_pipeline");
+
     static DealQuery parse(Context ctx) {
         Map<String, String> errors = new LinkedHashMap<>();
+        for (String name : NAMES) {
+            // which of two values was meant is a guess: say so instead
+            if (ctx.queryParams(name).size() > 1) errors.put(name, "Must be given once");
+        }
         int page = integer(ctx.queryParam("page"), 1, 1, Integer.MAX_VALUE, "page", "Must be an integer of at least 1", errors);
         int limit = integer(ctx.queryParam("limit"), DealQuery.DEFAULT_LIMIT, 1, DealQuery.MAX_LIMIT, "limit",
                 "Must be an integer from 1 to " + DealQuery.MAX_LIMIT, errors);
@@ -52,6 +60,11 @@ final class ResultsQuery {
         if (raw == null) return null;
         if (raw.isBlank() || raw.length() > 200) {
             errors.put(name, "Must be a non-empty string of at most 200 characters");
+            return null;
+        }
+        String problem = Text.problem(raw);
+        if (problem != null) {
+            errors.put(name, problem);
             return null;
         }
         return raw;

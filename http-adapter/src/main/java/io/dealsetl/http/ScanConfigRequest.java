@@ -15,7 +15,11 @@ import java.util.Map;
  */
 record ScanConfigRequest(ScanConfig config, AccessToken token) {
     static final int MAX_PROPERTIES = 5_000;
-    static final int MAX_TOKEN_LENGTH = 1_024;
+    static final int MAX_PROPERTY_LENGTH = 256;
+    static final int MAX_PIPELINE_LENGTH = 100;
+    /** HubSpot's private-app tokens have 44 characters, its OAuth tokens "up to 300". */
+    static final int MIN_TOKEN_LENGTH = 8;
+    static final int MAX_TOKEN_LENGTH = 512;
 
     /** @return the config read, or null when a problem was found (and recorded in {@code errors}) */
     static ScanConfigRequest parse(JsonNode config, boolean tokenRequired, Map<String, String> errors) {
@@ -35,8 +39,9 @@ record ScanConfigRequest(ScanConfig config, AccessToken token) {
             if (tokenRequired) errors.put("config.hubspot_access_token", "Field is required");
         } else if (!tok.isTextual() || tok.asText().isBlank()) {
             errors.put("config.hubspot_access_token", "Must be a non-empty string");
-        } else if (tok.asText().length() > MAX_TOKEN_LENGTH || tok.asText().chars().anyMatch(Character::isWhitespace)) {
-            errors.put("config.hubspot_access_token", "Invalid token format");
+        } else if (!isTokenShaped(tok.asText())) {
+            errors.put("config.hubspot_access_token", "Invalid token format: " + MIN_TOKEN_LENGTH + " to "
+                    + MAX_TOKEN_LENGTH + " printable ASCII characters without spaces");
         } else token = tok.asText();
 
         JsonNode props = config.get("properties");
@@ -47,8 +52,13 @@ record ScanConfigRequest(ScanConfig config, AccessToken token) {
             } else {
                 List<String> names = new ArrayList<>();
                 for (JsonNode p : props) {
-                    if (!p.isTextual() || p.asText().isBlank() || p.asText().length() > 256) {
-                        errors.put("config.properties", "Must be a list of non-empty strings");
+                    if (!p.isTextual() || p.asText().isBlank() || p.asText().length() > MAX_PROPERTY_LENGTH) {
+                        errors.put("config.properties", "Must be a list of non-empty strings of at most "
+                                + MAX_PROPERTY_LENGTH + " characters");
+                        break;
+                    }
+                    if (Text.problem(p.asText()) != null) {
+                        errors.put("config.properties", Text.problem(p.asText()));
                         break;
                     }
                     names.add(p.asText().strip());
@@ -68,8 +78,11 @@ record ScanConfigRequest(ScanConfig config, AccessToken token) {
                 }
                 JsonNode p = filters.get("pipeline");
                 if (p != null && !p.isNull()) {
-                    if (!p.isTextual() || p.asText().isBlank() || p.asText().length() > 100) {
-                        errors.put("config.filters.pipeline", "Must be a non-empty string of at most 100 characters");
+                    if (!p.isTextual() || p.asText().isBlank() || p.asText().length() > MAX_PIPELINE_LENGTH) {
+                        errors.put("config.filters.pipeline", "Must be a non-empty string of at most "
+                                + MAX_PIPELINE_LENGTH + " characters");
+                    } else if (Text.problem(p.asText()) != null) {
+                        errors.put("config.filters.pipeline", Text.problem(p.asText()));
                     } else pipeline = p.asText();
                 }
             }
@@ -85,5 +98,15 @@ record ScanConfigRequest(ScanConfig config, AccessToken token) {
         if (errors.size() > before) return null;
         return new ScanConfigRequest(new ScanConfig(properties, archived, pipeline, batchSize),
                 token == null ? null : new AccessToken(token));
+    }
+
+    /** What a HubSpot token can be: it travels in an HTTP header, so printable ASCII without spaces. */
+    private static boolean isTokenShaped(String token) {
+        if (token.length() < MIN_TOKEN_LENGTH || token.length() > MAX_TOKEN_LENGTH) return false;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c < 0x21 || c > 0x7E) return false;
+        }
+        return true;
     }
 }

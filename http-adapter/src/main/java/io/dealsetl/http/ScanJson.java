@@ -1,15 +1,16 @@
 package io.dealsetl.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dealsetl.domain.deal.AmountSummary;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.deal.ResultsSummary;
 import io.dealsetl.domain.deal.StoredDeal;
 import io.dealsetl.domain.scan.Progress;
 import io.dealsetl.domain.scan.Scan;
+import io.dealsetl.domain.scan.ScanConfig;
+import io.dealsetl.domain.scan.ScanError;
 import io.dealsetl.domain.scan.ScanStatus;
+import io.dealsetl.domain.scan.SourceStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -17,111 +18,72 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
-/** The contract's JSON for scans and deals; every field name of those responses is spelled here. */
+/** The contract's bodies for scans, and the results page's deals, which are streamed. */
 final class ScanJson {
     /** Deal fields written typed; every other extracted property follows as HubSpot's raw string. */
     private static final Set<String> TYPED = Set.of("dealname", "amount", "dealstage", "closedate", "pipeline",
             "dealtype", "hubspot_owner_id", "createdate", "hs_lastmodifieddate");
 
-    private final ObjectMapper json;
-
-    ScanJson(ObjectMapper json) {
-        this.json = json;
+    private ScanJson() {
     }
 
     static String scanPath(Scan scan) {
         return "/api/v1/scans/" + scan.id().value();
     }
 
-    ObjectNode status(Scan scan, Optional<ResultsSummary> summary, Instant now) {
-        ObjectNode body = json.createObjectNode();
-        body.put("scan_id", scan.id().value());
-        body.put("scan_job_id", scan.jobId().toString());
-        body.put("tenant_id", scan.tenantId());
-        body.put("status", scan.status().wireName());
-        body.put("scan_type", scan.type().wireName());
-        body.put("triggered_by", scan.triggeredBy().wireName());
-        progress(body.putObject("progress"), scan.progress());
-        timing(body.putObject("timing"), scan, now);
-        ObjectNode config = body.putObject("config");
-        config.put("batch_size", scan.config().batchSize());
-        config.put("properties_count", scan.config().properties().size());
-        config.put("include_archived", scan.config().includeArchived());
-        config.put("pipeline", scan.config().pipeline());
-        config.put("modified_since", Formats.date(scan.modifiedSince()));
-        config.put("incremental_fallback_to_full", scan.ranAsFullFallback());
-        ObjectNode hubspot = body.putObject("hubspot");
-        hubspot.put("requests", scan.sourceStats().requests());
-        hubspot.put("rate_limited_responses", scan.sourceStats().rateLimited());
-        hubspot.put("rate_limit_wait_seconds", Math.round(scan.sourceStats().rateLimitWaitMillis() / 100.0) / 10.0);
-        summary.ifPresent(s -> resultsSummary(body.putObject("results_summary"), s));
-        if (scan.error() != null) {
-            ObjectNode error = body.putObject("error");
-            error.put("code", scan.error().code());
-            error.put("message", scan.error().message());
-            error.put("details", scan.error().details());
-        }
-        if (scan.cancelReason() != null) body.put("cancel_reason", scan.cancelReason());
-        ObjectNode links = body.putObject("links");
-        links.put("self", scanPath(scan));
-        links.put("results", scanPath(scan) + "/results");
-        if (!scan.status().isTerminal()) links.put("cancel", scanPath(scan) + "/cancel");
-        return body;
+    static Bodies.ScanStatusResponse status(Scan scan, Optional<ResultsSummary> summary, Instant now) {
+        ScanConfig config = scan.config();
+        SourceStats source = scan.sourceStats();
+        ScanError error = scan.error();
+        return new Bodies.ScanStatusResponse(scan.id().value(), scan.jobId().toString(), scan.tenantId(),
+                scan.status().wireName(), scan.type().wireName(), scan.triggeredBy().wireName(),
+                progress(scan.progress()), timing(scan, now),
+                new Bodies.ConfigBody(config.batchSize(), config.properties().size(), config.includeArchived(),
+                        config.pipeline(), Formats.date(scan.modifiedSince()), scan.ranAsFullFallback()),
+                new Bodies.HubSpotBody(source.requests(), source.rateLimited(),
+                        Math.round(source.rateLimitWaitMillis() / 100.0) / 10.0),
+                summary.map(ScanJson::resultsSummary).orElse(null),
+                error == null ? null : new Bodies.ScanErrorBody(error.code(), error.message(), error.details()),
+                scan.cancelReason(),
+                new Bodies.StatusLinks(scanPath(scan), scanPath(scan) + "/results",
+                        scan.status().isTerminal() ? null : scanPath(scan) + "/cancel"));
     }
 
-    ObjectNode progress(ObjectNode node, Progress p) {
-        node.put("total_items", p.totalItems());
-        node.put("processed_items", p.processedItems());
-        node.put("failed_items", p.failedItems());
-        node.put("percentage", p.percentage());
-        node.put("success_rate", p.successRate().toPlainString() + "%");
-        return node;
+    static Bodies.ProgressBody progress(Progress p) {
+        return new Bodies.ProgressBody(p.totalItems(), p.processedItems(), p.failedItems(), p.percentage(),
+                p.successRate().toPlainString() + "%");
     }
 
-    private void timing(ObjectNode node, Scan scan, Instant now) {
-        node.put("created_at", Formats.timestamp(scan.createdAt()));
-        node.put("started_at", Formats.timestamp(scan.startedAt()));
+    private static Bodies.Timing timing(Scan scan, Instant now) {
         Optional<Duration> elapsed = scan.elapsed(now);
-        switch (scan.status()) {
-            case PENDING -> { }
-            case RUNNING -> {
-                scan.estimatedCompletion(now).ifPresent(t -> node.put("estimated_completion", Formats.timestamp(t)));
-                node.put("elapsed_seconds", elapsed.map(Duration::toSeconds).orElse(0L));
-            }
-            case COMPLETED -> {
-                node.put("completed_at", Formats.timestamp(scan.finishedAt()));
-                node.put("duration_seconds", elapsed.map(Duration::toSeconds).orElse(0L));
-            }
-            case FAILED -> node.put("failed_at", Formats.timestamp(scan.finishedAt()));
-            case CANCELLED -> node.put("cancelled_at", Formats.timestamp(scan.finishedAt()));
-        }
+        ScanStatus status = scan.status();
+        String finishedAt = Formats.timestamp(scan.finishedAt());
         long millis = elapsed.map(Duration::toMillis).orElse(0L);
-        if (millis > 0 && scan.status() != ScanStatus.PENDING) {
-            node.put("deals_per_second", Math.round(scan.progress().processedItems() * 10_000.0 / millis) / 10.0);
-        }
+        Double rate = millis > 0 && status != ScanStatus.PENDING
+                ? Math.round(scan.progress().processedItems() * 10_000.0 / millis) / 10.0 : null;
+        return new Bodies.Timing(
+                Formats.timestamp(scan.createdAt()),
+                Formats.timestamp(scan.startedAt()),
+                status == ScanStatus.RUNNING ? scan.estimatedCompletion(now).map(Formats::timestamp).orElse(null) : null,
+                status == ScanStatus.RUNNING ? elapsed.map(Duration::toSeconds).orElse(0L) : null,
+                status == ScanStatus.COMPLETED ? finishedAt : null,
+                status == ScanStatus.COMPLETED ? elapsed.map(Duration::toSeconds).orElse(0L) : null,
+                status == ScanStatus.FAILED ? finishedAt : null,
+                status == ScanStatus.CANCELLED ? finishedAt : null,
+                rate);
     }
 
-    private void resultsSummary(ObjectNode node, ResultsSummary s) {
-        node.put("total_deals", s.totalDeals());
-        node.put("total_value", s.amounts().total());
-        node.put("avg_deal_value", s.amounts().average());
-        ObjectNode pipelines = node.putObject("pipelines");
-        s.pipelines().forEach(pipelines::put);
-        ObjectNode stages = node.putObject("stages");
-        s.stages().forEach(stages::put);
+    private static Bodies.ResultsSummaryBody resultsSummary(ResultsSummary s) {
+        return new Bodies.ResultsSummaryBody(s.totalDeals(), s.amounts().total(), s.amounts().average(),
+                s.pipelines(), s.stages());
     }
 
-    ObjectNode amounts(AmountSummary a) {
-        ObjectNode node = json.createObjectNode();
-        node.put("total_value", a.total());
-        node.put("avg_value", a.average());
-        node.put("min_value", a.min());
-        node.put("max_value", a.max());
-        return node;
+    static Bodies.AmountsBody amounts(AmountSummary a) {
+        return new Bodies.AmountsBody(a.total(), a.average(), a.min(), a.max());
     }
 
     /** A results page's deal, written as it is read: a page writes a hundred. */
-    void writeDeal(JsonGenerator g, StoredDeal stored, Scan scan) throws IOException {
+    static void writeDeal(JsonGenerator g, StoredDeal stored, Scan scan) throws IOException {
         Deal d = stored.deal();
         g.writeStartObject();
         g.writeStringField("id", d.id());

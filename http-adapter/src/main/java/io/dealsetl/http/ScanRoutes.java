@@ -2,7 +2,6 @@ package io.dealsetl.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dealsetl.domain.access.ApiKey;
 import io.dealsetl.domain.access.Permission;
 import io.dealsetl.domain.deal.DealPage;
@@ -13,14 +12,13 @@ import io.dealsetl.domain.scan.Cancellation;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanId;
 import io.dealsetl.domain.scan.ScanNotFoundException;
+import io.dealsetl.domain.port.StartLimit;
 import io.dealsetl.domain.usecase.ScanService;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -30,20 +28,20 @@ final class ScanRoutes {
 
     private final ScanService scans;
     private final ObjectMapper json;
-    private final ScanJson view;
-    private final StartRateLimiter startLimiter;
+    private final JsonRequests requests;
+    private final StartLimit startLimit;
     /** Results pages being built; fair, so that a page waits no longer than those that came before it. */
     private final Semaphore pages;
     /** How long a page waits for its turn before the caller is told to come back. */
     private final Duration pageWait;
     private final Clock clock;
 
-    ScanRoutes(ScanService scans, ObjectMapper json, StartRateLimiter startLimiter, int concurrentPages,
+    ScanRoutes(ScanService scans, ObjectMapper json, JsonRequests requests, StartLimit startLimit, int concurrentPages,
                Duration pageWait, Clock clock) {
         this.scans = scans;
         this.json = json;
-        this.view = new ScanJson(json);
-        this.startLimiter = startLimiter;
+        this.requests = requests;
+        this.startLimit = startLimit;
         this.pages = new Semaphore(concurrentPages, true);
         this.pageWait = pageWait;
         this.clock = clock;
@@ -51,53 +49,56 @@ final class ScanRoutes {
 
     void start(Context ctx) {
         ApiKey key = Auth.require(ctx, Permission.SCANS_WRITE);
-        String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
-            throw ApiException.validation("Content-Type", "Must be application/json");
-        }
-        StartRequest request = StartRequest.parse(body(ctx, true));
+        StartRequest request = StartRequest.parse(requests.read(ctx, true));
         if (!key.scope().allows(request.tenantId())) {
             throw ApiException.forbidden("API key may not start scans for tenant: " + request.tenantId());
         }
-        OptionalLong retryAfter = startLimiter.tryStart(key.id());
-        if (retryAfter.isPresent()) {
-            ctx.header("Retry-After", Long.toString(retryAfter.getAsLong()));
-            throw new ApiException(429, "rate_limit_exceeded", "Too many requests. Maximum 10 scans per minute.", null)
-                    .with("retry_after", retryAfter.getAsLong());
+        StartLimit.Permit permit = startLimit.take(key.id());
+        if (permit instanceof StartLimit.Permit.Refused refused) {
+            long seconds = refused.retryAfter().toSeconds();
+            ctx.header("Retry-After", Long.toString(seconds));
+            throw new ApiException(429, "rate_limit_exceeded",
+                    "Too many requests. Maximum " + startLimit.perMinute() + " scans per minute.", null).retryAfter(seconds);
         }
-        Scan scan = scans.start(request.tenantId(), request.type(), request.config(), request.token());
-        ObjectNode body = json.createObjectNode();
-        body.put("status", "accepted");
-        body.put("message", "Scan initiated successfully");
-        body.put("scan_id", scan.id().value());
-        body.put("scan_job_id", scan.jobId().toString());
-        body.put("tenant_id", scan.tenantId());
-        body.put("scan_type", scan.type().wireName());
-        body.put("estimated_duration_minutes", estimatedMinutes());
-        body.put("created_at", Formats.timestamp(scan.createdAt()));
-        ObjectNode links = body.putObject("links");
-        links.put("self", ScanJson.scanPath(scan));
-        links.put("status", ScanJson.scanPath(scan));
-        links.put("results", ScanJson.scanPath(scan) + "/results");
+        Scan scan;
+        try {
+            scan = scans.start(request.tenantId(), request.type(), request.config(), request.token());
+        } catch (RuntimeException refusedStart) {
+            // only accepted starts count: a busy tenant (409) or an unreachable database does not use one up
+            giveBack((StartLimit.Permit.Granted) permit, refusedStart);
+            throw refusedStart;
+        }
+        String path = ScanJson.scanPath(scan);
         ctx.status(202);
-        JsonBodies.send(ctx, json, body);
+        JsonBodies.send(ctx, json, new Bodies.StartScanResponse("accepted", "Scan initiated successfully",
+                scan.id().value(), scan.jobId().toString(), scan.tenantId(), scan.type().wireName(),
+                estimatedMinutes(key), Formats.timestamp(scan.createdAt()),
+                new Bodies.StartLinks(path, path, path + "/results")));
+    }
+
+    private void giveBack(StartLimit.Permit.Granted permit, RuntimeException cause) {
+        try {
+            startLimit.giveBack(permit);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     void status(Context ctx) {
         ApiKey key = Auth.require(ctx, Permission.SCANS_READ);
         Scan scan = visibleScan(ctx, key);
-        JsonBodies.send(ctx, json, view.status(scan, scans.summary(scan), clock.instant()));
+        JsonBodies.send(ctx, json, ScanJson.status(scan, scans.summary(scan), clock.instant()));
     }
 
     void results(Context ctx) {
         ApiKey key = Auth.require(ctx, Permission.DEALS_READ);
+        DealQuery query = ResultsQuery.parse(ctx); // bad parameters are told before anything is read
         if (!turn()) {
             ctx.header("Retry-After", "1");
-            throw new ApiException(503, "service_unavailable", "Too many results requests in progress, try again shortly",
-                    null).with("retry_after", 1);
+            throw ApiException.unavailable("Too many results requests in progress, try again shortly").retryAfter(1);
         }
         try {
-            writeResults(ctx, key);
+            writeResults(ctx, key, query);
         } finally {
             pages.release();
         }
@@ -113,9 +114,9 @@ final class ScanRoutes {
         }
     }
 
-    private void writeResults(Context ctx, ApiKey key) {
+    /** Streamed token by token, not a record: the harness measured a tree of a page's deals as a quarter of its CPU. */
+    private void writeResults(Context ctx, ApiKey key, DealQuery query) {
         Scan scan = visibleScan(ctx, key);
-        DealQuery query = ResultsQuery.parse(ctx);
         ScanResults results = scans.results(scan, query);
         DealPage page = results.page();
         JsonBodies.stream(ctx, json, body -> {
@@ -138,10 +139,10 @@ final class ScanRoutes {
             body.writeStringField("sort_order", query.sortOrder().wireName());
             body.writeEndObject();
             body.writeArrayFieldStart("results");
-            for (StoredDeal deal : page.items()) view.writeDeal(body, deal, scan);
+            for (StoredDeal deal : page.items()) ScanJson.writeDeal(body, deal, scan);
             body.writeEndArray();
             body.writeFieldName("summary");
-            json.writeTree(body, view.amounts(results.summary()));
+            body.writeObject(ScanJson.amounts(results.summary()));
             body.writeObjectFieldStart("links");
             body.writeStringField("self", resultsLink(scan, query, query.page()));
             if (page.hasNext()) body.writeStringField("next", resultsLink(scan, query, query.page() + 1));
@@ -154,46 +155,38 @@ final class ScanRoutes {
 
     void cancel(Context ctx) {
         ApiKey key = Auth.require(ctx, Permission.SCANS_WRITE);
+        String reason = cancelReason(requests.read(ctx, false)); // a bad body is told before anything is read
         Scan scan = visibleScan(ctx, key);
-        String reason = null;
-        JsonNode body = body(ctx, false);
-        if (body != null) {
-            if (!body.isObject()) throw ApiException.validation("body", "Must be a JSON object");
-            JsonNode r = body.get("reason");
-            if (r != null && !r.isNull()) {
-                if (!r.isTextual() || r.asText().length() > MAX_CANCEL_REASON) {
-                    throw ApiException.validation("reason", "Must be a string of at most " + MAX_CANCEL_REASON + " characters");
-                }
-                reason = r.asText();
-            }
-        }
         Cancellation c = scans.cancel(scan.id(), reason);
-        ObjectNode out = json.createObjectNode();
-        out.put("status", "success");
-        out.put("message", "Scan cancelled successfully");
-        out.put("scan_id", scan.id().value());
-        out.put("previous_status", c.previousStatus().wireName());
-        out.put("current_status", c.scan().status().wireName());
-        ObjectNode progress = out.putObject("progress_at_cancellation");
-        progress.put("processed_items", c.scan().progress().processedItems());
-        progress.put("total_items", c.scan().progress().totalItems());
-        progress.put("percentage", c.scan().progress().percentage());
-        out.put("cancelled_at", Formats.timestamp(c.scan().finishedAt()));
-        out.putObject("links").put("scan", ScanJson.scanPath(scan));
-        JsonBodies.send(ctx, json, out);
+        Scan cancelled = c.scan();
+        JsonBodies.send(ctx, json, new Bodies.CancelResponse("success", "Scan cancelled successfully",
+                scan.id().value(), c.previousStatus().wireName(), cancelled.status().wireName(),
+                new Bodies.CancelProgress(cancelled.progress().processedItems(), cancelled.progress().totalItems(),
+                        cancelled.progress().percentage()),
+                Formats.timestamp(cancelled.finishedAt()), new Bodies.ScanLink(ScanJson.scanPath(scan))));
+    }
+
+    /** The optional body's {@code reason}: free text, tabs and line breaks allowed. */
+    private static String cancelReason(JsonNode body) {
+        if (body == null) return null;
+        if (!body.isObject()) throw ApiException.validation("body", "Must be a JSON object");
+        JsonNode r = body.get("reason");
+        if (r == null || r.isNull()) return null;
+        if (!r.isTextual() || r.asText().length() > MAX_CANCEL_REASON) {
+            throw ApiException.validation("reason", "Must be a string of at most " + MAX_CANCEL_REASON + " characters");
+        }
+        String problem = Text.problemInFreeText(r.asText());
+        if (problem != null) throw ApiException.validation("reason", problem);
+        return r.asText();
     }
 
     void delete(Context ctx) {
         ApiKey key = Auth.require(ctx, Permission.SCANS_WRITE);
         Scan scan = visibleScan(ctx, key);
         long deleted = scans.delete(scan.id());
-        ObjectNode out = json.createObjectNode();
-        out.put("status", "success");
-        out.put("message", "Scan and " + deleted + " deals removed successfully");
-        out.put("scan_id", scan.id().value());
-        out.put("deleted_deals", deleted);
-        out.put("deleted_at", Formats.timestamp(clock.instant()));
-        JsonBodies.send(ctx, json, out);
+        JsonBodies.send(ctx, json, new Bodies.DeleteResponse("success",
+                "Scan and " + deleted + " deals removed successfully", scan.id().value(), deleted,
+                Formats.timestamp(clock.instant())));
     }
 
     /** The scan, if the key may see its tenant; others' scans are reported as absent, not forbidden. */
@@ -204,22 +197,10 @@ final class ScanRoutes {
         return scan;
     }
 
-    private int estimatedMinutes() {
-        double average = scans.statistics().averageDurationSeconds();
+    /** From the key's own tenants' scans: another tenant's activity is not revealed, not even as an average. */
+    private int estimatedMinutes(ApiKey key) {
+        double average = scans.statistics(key.scope()).averageDurationSeconds();
         return (int) Math.max(1, Math.ceil(average / 60.0));
-    }
-
-    private JsonNode body(Context ctx, boolean required) {
-        byte[] bytes = ctx.bodyAsBytes();
-        if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
-            if (required) throw ApiException.validation("body", "Request body is required");
-            return null;
-        }
-        try {
-            return json.readTree(bytes);
-        } catch (IOException e) {
-            throw ApiException.validation("body", "Malformed JSON");
-        }
     }
 
     private static String resultsLink(Scan scan, DealQuery q, int page) {

@@ -45,6 +45,8 @@ final class ScheduleRequest {
         if (c != null) {
             if (!c.isTextual() || c.asText().isBlank() || c.asText().length() > MAX_CRON_LENGTH) {
                 errors.put("cron", "Must be a cron expression of at most " + MAX_CRON_LENGTH + " characters");
+            } else if (Text.problem(c.asText()) != null) {
+                errors.put("cron", Text.problem(c.asText()));
             } else cron = c.asText();
         }
         if (im != null && c != null) errors.put("cron", "Give either interval_minutes or cron, not both");
@@ -54,7 +56,8 @@ final class ScheduleRequest {
         if (tz != null) {
             if (c == null) {
                 errors.put("timezone", "Applies to a cron schedule: give it with cron");
-            } else if (!tz.isTextual() || tz.asText().isBlank()) {
+            } else if (!tz.isTextual() || tz.asText().isBlank() || tz.asText().length() > 100
+                    || Text.problem(tz.asText()) != null) {
                 errors.put("timezone", "Must be an IANA time zone, such as Europe/Berlin");
             } else {
                 try {

@@ -1,6 +1,5 @@
 package io.dealsetl.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealsetl.domain.access.ApiKey;
 import io.dealsetl.domain.access.Permission;
@@ -10,7 +9,6 @@ import io.dealsetl.domain.schedule.ScheduleChange;
 import io.dealsetl.domain.usecase.ScanService;
 import io.dealsetl.domain.usecase.ScheduleService;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 
@@ -21,22 +19,20 @@ import java.util.List;
 final class ScheduleRoutes {
     private final ScheduleService schedules;
     private final ObjectMapper json;
+    private final JsonRequests requests;
     private final Clock clock;
 
-    ScheduleRoutes(ScheduleService schedules, ObjectMapper json, Clock clock) {
+    ScheduleRoutes(ScheduleService schedules, ObjectMapper json, JsonRequests requests, Clock clock) {
         this.schedules = schedules;
         this.json = json;
+        this.requests = requests;
         this.clock = clock;
     }
 
     void put(Context ctx) {
         ApiKey key = Auth.require(ctx, Permission.SCANS_WRITE);
         String tenant = visibleTenant(ctx, key);
-        String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
-            throw ApiException.validation("Content-Type", "Must be application/json");
-        }
-        ScheduleChange change = ScheduleRequest.parse(body(ctx), schedules::cronProblem);
+        ScheduleChange change = ScheduleRequest.parse(requests.read(ctx, true), schedules::cronProblem);
         Schedule stored;
         try {
             stored = schedules.put(tenant, change);
@@ -73,21 +69,13 @@ final class ScheduleRoutes {
         if (tenant.isBlank() || tenant.length() > ScanService.MAX_TENANT_ID_LENGTH) {
             throw ApiException.validation("tenant_id", "Must be 1 to " + ScanService.MAX_TENANT_ID_LENGTH + " characters");
         }
+        String problem = Text.problem(tenant);
+        if (problem != null) throw ApiException.validation("tenant_id", problem);
         if (!key.scope().allows(tenant)) throw notFound(tenant);
         return tenant;
     }
 
     private static ApiException notFound(String tenant) {
         return ApiException.notFound("No schedule for tenant: " + tenant);
-    }
-
-    private JsonNode body(Context ctx) {
-        byte[] bytes = ctx.bodyAsBytes();
-        if (bytes.length == 0) throw ApiException.validation("body", "Request body is required");
-        try {
-            return json.readTree(bytes);
-        } catch (IOException e) {
-            throw ApiException.validation("body", "Malformed JSON");
-        }
     }
 }

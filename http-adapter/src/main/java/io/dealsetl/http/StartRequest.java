@@ -3,8 +3,8 @@ package io.dealsetl.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.scan.ScanConfig;
-import io.dealsetl.domain.usecase.ScanService;
 import io.dealsetl.domain.scan.ScanType;
+import io.dealsetl.domain.usecase.ScanService;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,6 +21,8 @@ record StartRequest(String tenantId, ScanType type, ScanConfig config, AccessTok
         else if (t.asText().isBlank()) errors.put("tenant_id", "Must not be empty");
         else if (t.asText().length() > ScanService.MAX_TENANT_ID_LENGTH) {
             errors.put("tenant_id", "Must be at most " + ScanService.MAX_TENANT_ID_LENGTH + " characters");
+        } else if (Text.problem(t.asText()) != null) {
+            errors.put("tenant_id", Text.problem(t.asText()));
         } else tenant = t.asText();
 
         ScanType type = null;

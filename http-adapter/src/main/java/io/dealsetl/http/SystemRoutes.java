@@ -1,7 +1,7 @@
 package io.dealsetl.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dealsetl.domain.access.ApiKey;
 import io.dealsetl.domain.access.Permission;
 import io.dealsetl.domain.port.StorageHealth;
 import io.dealsetl.domain.usecase.ScanService;
@@ -25,16 +25,25 @@ final class SystemRoutes {
             "favicon-32x32.png", "image/png",
             "favicon-16x16.png", "image/png");
 
+    private static final String SERVICE = "hubspot_deals";
+
     private final ScanService scans;
-    private final StorageHealth storage;
+    private final HealthProbe health;
     private final ServiceInfo info;
+    private static final String INITIALIZER = "swagger-initializer.js";
+    /** Relative URLs throughout: the UI works on whatever host, port and path prefix the service is reached at. */
+    private static final String INITIALIZER_JS = """
+            window.ui = SwaggerUIBundle({ url: "openapi.json", dom_id: "#swagger-ui",
+              presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout" });
+            """;
+
     private final ObjectMapper json;
     private final Clock clock;
     private final byte[] openApi;
 
     SystemRoutes(ScanService scans, StorageHealth storage, ServiceInfo info, ObjectMapper json, Clock clock) {
         this.scans = scans;
-        this.storage = storage;
+        this.health = new HealthProbe(storage, HealthProbe.FRESH_FOR);
         this.info = info;
         this.json = json;
         this.clock = clock;
@@ -42,53 +51,29 @@ final class SystemRoutes {
     }
 
     void health(Context ctx) {
-        ObjectNode body = json.createObjectNode();
-        body.put("status", "healthy");
-        ObjectNode components = json.createObjectNode();
-        components.put("api", "healthy");
-        body.put("service", "hubspot_deals");
-        body.put("version", info.version());
-        body.put("timestamp", Formats.timestamp(clock.instant()));
-        try {
-            Duration latency = storage.ping();
-            body.put("status", "healthy");
-            ObjectNode database = body.putObject("database");
-            database.put("status", "connected");
-            database.put("latency_ms", latency.toMillis());
-            components.put("database", "healthy");
-            components.put("extraction_service", "healthy");
-            body.set("components", components);
-            JsonBodies.send(ctx, json, body);
-        } catch (RuntimeException e) {
-            body.put("status", "unhealthy");
-            body.put("error", "Database connection failed");
-            components.put("database", "unhealthy");
-            components.put("extraction_service", "degraded");
-            body.set("components", components);
+        String now = Formats.timestamp(clock.instant());
+        HealthProbe.Result db = health.check();
+        if (db.healthy()) {
+            JsonBodies.send(ctx, json, new Bodies.HealthResponse("healthy", SERVICE, info.version(), now,
+                    new Bodies.DatabaseBody("connected", db.latency().toMillis()), null,
+                    new Bodies.Components("healthy", "healthy", "healthy")));
+        } else {
             ctx.status(503);
-            JsonBodies.send(ctx, json, body);
+            JsonBodies.send(ctx, json, new Bodies.HealthResponse("unhealthy", SERVICE, info.version(), now, null,
+                    "Database connection failed", new Bodies.Components("healthy", "unhealthy", "degraded")));
         }
     }
 
+    /** Counts over the scans of the key's tenants only; the process figures are the instance's own. */
     void stats(Context ctx) {
-        Auth.require(ctx, Permission.SCANS_READ);
-        ScanStatistics s = scans.statistics();
-        ObjectNode body = json.createObjectNode();
-        body.put("total_scans", s.totalScans());
-        body.put("active_scans", s.activeScans());
-        body.put("completed_scans", s.completedScans());
-        body.put("failed_scans", s.failedScans());
-        body.put("cancelled_scans", s.cancelledScans());
-        body.put("total_deals_extracted", s.totalDealsExtracted());
-        body.put("average_scan_duration_seconds", Math.round(s.averageDurationSeconds()));
-        body.put("success_rate", s.successRate());
-        body.put("uptime", Formats.uptime(Duration.between(info.startedAt(), clock.instant()).toSeconds()));
+        ApiKey key = Auth.require(ctx, Permission.SCANS_READ);
+        ScanStatistics s = scans.statistics(key.scope());
         Runtime rt = Runtime.getRuntime();
-        body.put("memory_usage", (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024) + "MB");
-        body.put("cpu_usage", cpuPercent() + "%");
-        body.put("running_scans_this_instance", info.runningScans().getAsInt());
-        body.put("last_scan", Formats.timestamp(s.lastScanAt()));
-        JsonBodies.send(ctx, json, body);
+        JsonBodies.send(ctx, json, new Bodies.StatsResponse(s.totalScans(), s.activeScans(), s.completedScans(),
+                s.failedScans(), s.cancelledScans(), s.totalDealsExtracted(), Math.round(s.averageDurationSeconds()),
+                s.successRate(), Formats.uptime(Duration.between(info.startedAt(), clock.instant()).toSeconds()),
+                (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024) + "MB", cpuPercent() + "%",
+                info.runningScans().getAsInt(), Formats.timestamp(s.lastScanAt())));
     }
 
     void openApi(Context ctx) {
@@ -102,17 +87,14 @@ final class SystemRoutes {
                 <head>
                   <meta charset="UTF-8">
                   <title>HubSpot Deals ETL API</title>
-                  <link rel="stylesheet" href="/docs/swagger-ui.css">
-                  <link rel="icon" type="image/png" href="/docs/favicon-32x32.png" sizes="32x32">
+                  <link rel="stylesheet" href="docs/swagger-ui.css">
+                  <link rel="icon" type="image/png" href="docs/favicon-32x32.png" sizes="32x32">
                 </head>
                 <body>
                   <div id="swagger-ui"></div>
-                  <script src="/docs/swagger-ui-bundle.js"></script>
-                  <script src="/docs/swagger-ui-standalone-preset.js"></script>
-                  <script>
-                    window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#swagger-ui",
-                      presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout" });
-                  </script>
+                  <script src="docs/swagger-ui-bundle.js"></script>
+                  <script src="docs/swagger-ui-standalone-preset.js"></script>
+                  <script src="docs/swagger-initializer.js"></script>
                 </body>
                 </html>
                 """);
@@ -120,8 +102,13 @@ final class SystemRoutes {
 
     void docAsset(Context ctx) {
         String file = ctx.pathParam("file");
+        if (file.equals(INITIALIZER)) {
+            // a file, not an inline script, so that the page's content security policy allows no inline script
+            ctx.contentType("application/javascript").result(INITIALIZER_JS);
+            return;
+        }
         String type = DOC_ASSETS.get(file); // a fixed list: no path from the URL reaches the class path
-        if (type == null) throw ApiException.notFound("Resource not found");
+        if (type == null) throw ApiException.ofStatus(404);
         ctx.contentType(type).header("Cache-Control", "max-age=86400").result(resource(SWAGGER_UI + file));
     }
 

@@ -41,8 +41,9 @@ class HttpTelemetryTest {
         keys.seed("k");
         HttpTelemetry telemetry = HttpTelemetry.of(registry, () -> "# TYPE up gauge\nup 1\n", "text/plain; version=0.0.4",
                 access);
-        api = HttpApi.create(null, null, keys, () -> Duration.ZERO, new ServiceInfo("t", Instant.now(), () -> 0),
-                Clock.systemUTC(), 4, telemetry).start(0);
+        api = HttpApi.create(new HttpApi.Services(null, null, keys, new OpenStartLimit(), () -> Duration.ZERO,
+                new ServiceInfo("t", Instant.now(), () -> 0)), HttpSettings.defaults(4), telemetry, Clock.systemUTC())
+                .start(0);
         accessLog.start();
         ((Logger) LoggerFactory.getLogger("io.dealsetl.http.access")).addAppender(accessLog);
         return api;

@@ -60,7 +60,9 @@ class InternalErrorTest {
             throw new StorageUnavailableException("Database connection failed", null);
         };
         // no scan service at all: the stats route fails in a way no test planned for
-        HttpApi api = HttpApi.create(null, null, keys, down, new ServiceInfo("t", Instant.now(), () -> 0), Clock.systemUTC(), 4)
+        HttpApi api = HttpApi.create(new HttpApi.Services(null, null, keys, new OpenStartLimit(), down,
+                        new ServiceInfo("t", Instant.now(), () -> 0)), HttpSettings.defaults(4), HttpTelemetry.none(),
+                        Clock.systemUTC())
                 .start(0);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();

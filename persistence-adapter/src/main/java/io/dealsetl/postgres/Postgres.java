@@ -38,6 +38,7 @@ final class Postgres {
         return pool;
     }
 
+
     public static Jdbi jdbi(DataSource dataSource) {
         return Jdbi.create(dataSource).installPlugin(new PostgresPlugin()).installPlugin(new SqlObjectPlugin());
     }

@@ -3,6 +3,7 @@ package io.dealsetl.postgres;
 import io.dealsetl.domain.port.LeasedScan;
 import io.dealsetl.domain.port.ScanRepository;
 import io.dealsetl.domain.access.AccessToken;
+import io.dealsetl.domain.access.TenantScope;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanError;
 import io.dealsetl.domain.scan.ScanId;
@@ -168,7 +169,7 @@ final class PostgresScanRepository implements ScanRepository {
     }
 
     @Override
-    public ScanStatistics statistics() {
+    public ScanStatistics statistics(TenantScope scope) {
         return guarded(() -> jdbi.withHandle(h -> h.createQuery("""
                         SELECT count(*) AS total,
                                count(*) FILTER (WHERE status IN ('pending', 'running')) AS active,
@@ -179,7 +180,10 @@ final class PostgresScanRepository implements ScanRepository {
                                coalesce(avg(extract(epoch FROM finished_at - started_at))
                                         FILTER (WHERE status = 'completed'), 0) AS avg_duration,
                                max(created_at) AS last_scan
-                        FROM scans""")
+                        FROM scans
+                        WHERE :all OR tenant_id = ANY(:tenants)""")
+                .bind("all", scope.all())
+                .bindArray("tenants", String.class, scope.tenants())
                 .map((rs, ctx) -> new ScanStatistics(rs.getLong("total"), rs.getLong("active"),
                         rs.getLong("completed"), rs.getLong("failed"), rs.getLong("cancelled"), rs.getLong("deals"),
                         rs.getDouble("avg_duration"), ScanRows.instant(rs, "last_scan")))

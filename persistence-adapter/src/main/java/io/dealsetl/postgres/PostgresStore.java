@@ -8,6 +8,7 @@ import io.dealsetl.domain.port.DealRepository;
 import io.dealsetl.domain.port.ScanRepository;
 import io.dealsetl.domain.port.ScheduleAlarm;
 import io.dealsetl.domain.port.ScheduleRepository;
+import io.dealsetl.domain.port.StartLimit;
 import io.dealsetl.domain.port.StorageHealth;
 import io.dealsetl.domain.usecase.ScheduleService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +30,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class PostgresStore implements AutoCloseable {
     private final HikariDataSource pool;
+    private final Jdbi jdbi;
     private final PostgresScanRepository scans;
     private final PostgresDealRepository deals;
     private final PostgresApiKeyRepository apiKeys;
@@ -43,7 +45,7 @@ public final class PostgresStore implements AutoCloseable {
         if (settings.meterRegistry != null) {
             pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(settings.meterRegistry));
         }
-        Jdbi jdbi = Postgres.jdbi(pool);
+        this.jdbi = Postgres.jdbi(pool);
         this.scans = new PostgresScanRepository(jdbi, settings.cipher, settings.clock);
         this.deals = new PostgresDealRepository(jdbi);
         this.apiKeys = new PostgresApiKeyRepository(jdbi);
@@ -86,6 +88,15 @@ public final class PostgresStore implements AutoCloseable {
 
     public StorageHealth health() {
         return health;
+    }
+
+    /**
+     * Scan starts per API key, counted in the database so that every process sharing it enforces one limit.
+     *
+     * @param perMinute starts each key may make per rolling minute
+     */
+    public StartLimit startLimit(int perMinute) {
+        return new PostgresStartLimit(jdbi, perMinute);
     }
 
     /** Tenants' schedules, their HubSpot tokens sealed like scans'. */

@@ -490,11 +490,29 @@ class PostgresRepositoriesTest {
         Scan failed = running(tenant(), 1);
         scans.compareAndSet(ScanStatus.RUNNING, failed.fail(new ScanError("x", "y", null), NOW), "w1");
 
-        var stats = scans.statistics();
+        var stats = scans.statistics(io.dealsetl.domain.access.TenantScope.ALL);
 
         assertThat(stats.totalScans()).isGreaterThanOrEqualTo(1);
         assertThat(stats.failedScans()).isGreaterThanOrEqualTo(1);
         assertThat(stats.lastScanAt()).isNotNull();
+    }
+
+    @Test
+    void statistics_of_a_scope_count_only_its_tenants_scans() {
+        String mine = tenant();
+        String theirs = tenant();
+        Scan failed = running(mine, 1);
+        scans.compareAndSet(ScanStatus.RUNNING, failed.fail(new ScanError("x", "y", null), NOW), "w1");
+        scans.insert(newScan(theirs), TOKEN);
+
+        var stats = scans.statistics(io.dealsetl.domain.access.TenantScope.of(Set.of(mine)));
+        var none = scans.statistics(io.dealsetl.domain.access.TenantScope.of(Set.of()));
+
+        assertThat(stats.totalScans()).isEqualTo(1);
+        assertThat(stats.failedScans()).isEqualTo(1);
+        assertThat(stats.activeScans()).isZero();
+        assertThat(none.totalScans()).isZero();
+        assertThat(none.lastScanAt()).isNull();
     }
 
     @Test

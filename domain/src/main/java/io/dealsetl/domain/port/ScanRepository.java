@@ -1,6 +1,7 @@
 package io.dealsetl.domain.port;
 
 import io.dealsetl.domain.access.AccessToken;
+import io.dealsetl.domain.access.TenantScope;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanId;
 import io.dealsetl.domain.scan.ScanStatistics;
@@ -59,5 +60,6 @@ public interface ScanRepository {
     /** Gives the lease up so another worker may resume the scan at once. */
     void releaseLease(ScanId id, String workerId);
 
-    ScanStatistics statistics();
+    /** Counts over the scans of the tenants in scope (every scan for {@link TenantScope#ALL}). */
+    ScanStatistics statistics(TenantScope scope);
 }

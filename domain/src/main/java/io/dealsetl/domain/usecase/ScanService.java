@@ -1,6 +1,7 @@
 package io.dealsetl.domain.usecase;
 
 import io.dealsetl.domain.access.AccessToken;
+import io.dealsetl.domain.access.TenantScope;
 import io.dealsetl.domain.scan.Cancellation;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanConfig;
@@ -200,7 +201,8 @@ public final class ScanService {
         return scans.delete(id).orElseThrow(() -> new ScanNotFoundException(id));
     }
 
-    public ScanStatistics statistics() {
-        return scans.statistics();
+    /** Counts over the scans a caller with this scope may see: another tenant's activity is not shown. */
+    public ScanStatistics statistics(TenantScope scope) {
+        return scans.statistics(scope);
     }
 }

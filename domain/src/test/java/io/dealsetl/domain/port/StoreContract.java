@@ -3,6 +3,7 @@ package io.dealsetl.domain.port;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dealsetl.domain.access.AccessToken;
+import io.dealsetl.domain.access.TenantScope;
 import io.dealsetl.domain.deal.AmountSummary;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.deal.DealPage;
@@ -437,7 +438,7 @@ public abstract class StoreContract {
         scans.compareAndSet(ScanStatus.RUNNING, completed.complete(NOW.plusSeconds(30)), "w1");
         scans.insert(newScan("initech"), TOKEN);
 
-        ScanStatistics stats = scans.statistics();
+        ScanStatistics stats = scans.statistics(TenantScope.ALL);
 
         assertThat(stats.totalScans()).isEqualTo(3);
         assertThat(stats.activeScans()).isEqualTo(1);
@@ -447,5 +448,10 @@ public abstract class StoreContract {
         assertThat(stats.totalDealsExtracted()).isEqualTo(1);
         assertThat(stats.averageDurationSeconds()).as("of completed scans").isEqualTo(30.0);
         assertThat(stats.lastScanAt()).isEqualTo(NOW);
+        ScanStatistics globexOnly = scans.statistics(TenantScope.of(java.util.Set.of("globex")));
+        assertThat(globexOnly.totalScans()).as("a key scoped to one tenant counts its scans only").isEqualTo(1);
+        assertThat(globexOnly.completedScans()).isEqualTo(1);
+        assertThat(globexOnly.failedScans()).isZero();
+        assertThat(globexOnly.totalDealsExtracted()).isZero();
     }
 }

@@ -1,6 +1,7 @@
 package io.dealsetl.domain.usecase;
 
 import io.dealsetl.domain.access.AccessToken;
+import io.dealsetl.domain.access.TenantScope;
 import io.dealsetl.domain.deal.AmountSummary;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.deal.DealPage;
@@ -155,18 +156,19 @@ final class InMemoryStore implements ScanRepository, DealRepository {
     }
 
     @Override
-    public synchronized ScanStatistics statistics() {
+    public synchronized ScanStatistics statistics(TenantScope scope) {
         check();
-        long active = rows.values().stream().filter(r -> ScanStatus.ACTIVE.contains(r.scan.status())).count();
-        long completed = rows.values().stream().filter(r -> r.scan.status() == ScanStatus.COMPLETED).count();
-        long failed = rows.values().stream().filter(r -> r.scan.status() == ScanStatus.FAILED).count();
-        long cancelled = rows.values().stream().filter(r -> r.scan.status() == ScanStatus.CANCELLED).count();
-        long deals = rows.values().stream().mapToLong(r -> r.scan.progress().processedItems()).sum();
-        double averageSeconds = rows.values().stream().filter(r -> r.scan.status() == ScanStatus.COMPLETED)
-                .mapToDouble(r -> Duration.between(r.scan.startedAt(), r.scan.finishedAt()).toMillis() / 1000.0)
+        List<Scan> visible = rows.values().stream().map(r -> r.scan).filter(s -> scope.allows(s.tenantId())).toList();
+        long active = visible.stream().filter(s -> ScanStatus.ACTIVE.contains(s.status())).count();
+        long completed = visible.stream().filter(s -> s.status() == ScanStatus.COMPLETED).count();
+        long failed = visible.stream().filter(s -> s.status() == ScanStatus.FAILED).count();
+        long cancelled = visible.stream().filter(s -> s.status() == ScanStatus.CANCELLED).count();
+        long deals = visible.stream().mapToLong(s -> s.progress().processedItems()).sum();
+        double averageSeconds = visible.stream().filter(s -> s.status() == ScanStatus.COMPLETED)
+                .mapToDouble(s -> Duration.between(s.startedAt(), s.finishedAt()).toMillis() / 1000.0)
                 .average().orElse(0);
-        Instant last = rows.values().stream().map(r -> r.scan.createdAt()).max(Comparator.naturalOrder()).orElse(null);
-        return new ScanStatistics(rows.size(), active, completed, failed, cancelled, deals, averageSeconds, last);
+        Instant last = visible.stream().map(Scan::createdAt).max(Comparator.naturalOrder()).orElse(null);
+        return new ScanStatistics(visible.size(), active, completed, failed, cancelled, deals, averageSeconds, last);
     }
 
     @Override
