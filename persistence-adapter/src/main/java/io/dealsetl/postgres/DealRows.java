@@ -69,18 +69,12 @@ final class DealRows {
             h.releaseSavepoint(SAVEPOINT);
             return deals.size();
         } catch (UnableToExecuteStatementException e) {
-            if (!isUniqueViolation(e)) throw e;
+            if (!SqlFailures.isUniqueViolation(e)) throw e;
             h.rollbackToSavepoint(SAVEPOINT);
             return upsert(h, scan, deals, extractedAt);
         }
     }
 
-    private static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;
-        }
-        return false;
-    }
 
     /** COPY is PostgreSQL's bulk path: rows go in with none of INSERT's per-row executor work. */
     private static void copy(Handle h, ScanId scan, Collection<Deal> deals, Instant extractedAt) {

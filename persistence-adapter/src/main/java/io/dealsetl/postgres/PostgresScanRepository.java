@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 /** Scans in PostgreSQL; see the port for the contract. Thread-safe. */
 final class PostgresScanRepository implements ScanRepository {
     private static final Logger log = LoggerFactory.getLogger(PostgresScanRepository.class);
-    private static final String UNIQUE_VIOLATION = "23505";
 
     private final Jdbi jdbi;
     private final TokenCipher cipher;
@@ -43,10 +42,10 @@ final class PostgresScanRepository implements ScanRepository {
                     "INSERT INTO scans (" + ScanRows.COLUMNS + ", token_ciphertext) VALUES (" + ScanRows.VALUES
                             + ", :token)"), scan).bind("token", cipher.encrypt(token.value())).execute()));
         } catch (RuntimeException e) {
-            if (!isUniqueViolation(e)) throw e;
+            if (!SqlFailures.isUniqueViolation(e)) throw e;
             ScanId active = guarded(() -> jdbi.withHandle(h -> h.createQuery("""
-                    SELECT id FROM scans WHERE tenant_id = :tenant AND status IN ('pending', 'running')""")
-                    .bind("tenant", scan.tenantId()).mapTo(String.class).findOne()))
+                    SELECT id FROM scans WHERE tenant_id = :tenant AND <active>""")
+                    .define("active", ScanRows.ACTIVE).bind("tenant", scan.tenantId()).mapTo(String.class).findOne()))
                     .map(ScanId::parse).orElse(null);
             if (active == null) throw e; // the active scan finished meanwhile; let the caller retry
             throw new TenantBusyException(scan.tenantId(), active);
@@ -130,10 +129,11 @@ final class PostgresScanRepository implements ScanRepository {
     private Optional<Claim> claimOne(Handle h, String workerId, Instant now, Duration lease) {
         Optional<String> id = h.createQuery("""
                         SELECT id FROM scans
-                        WHERE status IN ('pending', 'running') AND (lease_until IS NULL OR lease_until < :now)
+                        WHERE <active> AND (lease_until IS NULL OR lease_until < :now)
                         ORDER BY created_at
                         LIMIT 1
                         FOR UPDATE SKIP LOCKED""")
+                .define("active", ScanRows.ACTIVE)
                 .bind("now", ScanRows.ts(now)).mapTo(String.class).findOne();
         if (id.isEmpty()) return Optional.empty();
         return h.createQuery("""
@@ -157,8 +157,8 @@ final class PostgresScanRepository implements ScanRepository {
     public boolean renewLease(ScanId id, String workerId, Instant until) {
         return guarded(() -> jdbi.withHandle(h -> h.createUpdate("""
                         UPDATE scans SET lease_until = :until
-                        WHERE id = :id AND lease_owner = :worker AND status IN ('pending', 'running')""")
-                .bind("until", ScanRows.ts(until)).bind("id", id.value()).bind("worker", workerId).execute() == 1));
+                        WHERE id = :id AND lease_owner = :worker AND <active>""")
+                .define("active", ScanRows.ACTIVE).bind("until", ScanRows.ts(until)).bind("id", id.value()).bind("worker", workerId).execute() == 1));
     }
 
     @Override
@@ -172,7 +172,7 @@ final class PostgresScanRepository implements ScanRepository {
     public ScanStatistics statistics(TenantScope scope) {
         return guarded(() -> jdbi.withHandle(h -> h.createQuery("""
                         SELECT count(*) AS total,
-                               count(*) FILTER (WHERE status IN ('pending', 'running')) AS active,
+                               count(*) FILTER (WHERE <active>) AS active,
                                count(*) FILTER (WHERE status = 'completed') AS completed,
                                count(*) FILTER (WHERE status = 'failed') AS failed,
                                count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
@@ -182,7 +182,7 @@ final class PostgresScanRepository implements ScanRepository {
                                max(created_at) AS last_scan
                         FROM scans
                         WHERE :all OR tenant_id = ANY(:tenants)""")
-                .bind("all", scope.all())
+                .define("active", ScanRows.ACTIVE).bind("all", scope.all())
                 .bindArray("tenants", String.class, scope.tenants())
                 .map((rs, ctx) -> new ScanStatistics(rs.getLong("total"), rs.getLong("active"),
                         rs.getLong("completed"), rs.getLong("failed"), rs.getLong("cancelled"), rs.getLong("deals"),
@@ -198,10 +198,4 @@ final class PostgresScanRepository implements ScanRepository {
         }
     }
 
-    private static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) return true;
-        }
-        return false;
-    }
 }

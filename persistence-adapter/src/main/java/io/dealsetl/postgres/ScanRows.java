@@ -25,6 +25,12 @@ import org.jdbi.v3.core.statement.StatementContext;
 final class ScanRows implements RowMapper<Scan> {
     static final ScanRows MAPPER = new ScanRows();
 
+    /**
+     * The scans that hold their tenant's one active slot and need a worker, as the partial indexes of V1 say it;
+     * defined into queries as {@code <active>}.
+     */
+    static final String ACTIVE = "status IN ('pending', 'running')";
+
     static final String COLUMNS = """
             id, job_id, tenant_id, scan_type, status, properties, include_archived, pipeline, batch_size,
             total_items, processed_items, failed_items, source_requests, source_rate_limited, source_wait_millis,

@@ -31,6 +31,15 @@ final class SqlFailures {
         return false;
     }
 
+    /** A unique index refused the row (SQLSTATE 23505), wherever in the cause chain the driver put it. */
+    static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;
+            if (t.getCause() == t) break;
+        }
+        return false;
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();

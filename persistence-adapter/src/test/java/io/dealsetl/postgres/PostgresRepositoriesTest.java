@@ -1,7 +1,6 @@
 package io.dealsetl.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.dealsetl.domain.deal.Deal;
@@ -18,20 +17,16 @@ import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.scan.Progress;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanConfig;
-import io.dealsetl.domain.scan.ScanError;
 import io.dealsetl.domain.scan.ScanId;
 import io.dealsetl.domain.scan.ScanStatus;
 import io.dealsetl.domain.scan.ScanType;
 import io.dealsetl.domain.scan.SourceStats;
-import io.dealsetl.domain.scan.TenantBusyException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,13 +34,10 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +46,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * What PostgreSQL adds to the ports' promises (those are {@link PostgresStoreContractTest}'s): tokens encrypted
+ * at rest, large batches over two connections, the result index, a delete racing a batch, a stalled worker, keys.
+ */
 class PostgresRepositoriesTest {
     static HikariDataSource pool;
     static Jdbi jdbi;
@@ -128,44 +124,6 @@ class PostgresRepositoriesTest {
     }
 
     @Test
-    void of_two_concurrent_starts_for_one_tenant_exactly_one_wins() throws Exception {
-        String tenant = tenant();
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<String>> results = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            results.add(pool.submit(() -> {
-                go.await();
-                Scan scan = newScan(tenant);
-                try {
-                    scans.insert(scan, TOKEN);
-                    return "won " + scan.id();
-                } catch (TenantBusyException e) {
-                    return "busy " + e.activeScanId();
-                }
-            }));
-        }
-        go.countDown();
-        List<String> outcomes = new ArrayList<>();
-        for (Future<String> f : results) outcomes.add(f.get());
-        pool.shutdown();
-
-        List<String> winners = outcomes.stream().filter(o -> o.startsWith("won")).toList();
-        assertThat(winners).hasSize(1);
-        String winner = winners.get(0).substring(4);
-        assertThat(outcomes).filteredOn(o -> o.startsWith("busy")).allSatisfy(o -> assertThat(o).endsWith(winner));
-    }
-
-    @Test
-    void compare_and_set_writes_nothing_when_status_or_lease_holder_differ() {
-        Scan scan = running(tenant(), 10);
-
-        assertThat(scans.compareAndSet(ScanStatus.PENDING, scan.complete(NOW), "w1")).isFalse();
-        assertThat(scans.compareAndSet(ScanStatus.RUNNING, scan.complete(NOW), "someone-else")).isFalse();
-        assertThat(scans.find(scan.id()).orElseThrow().status()).isEqualTo(ScanStatus.RUNNING);
-    }
-
-    @Test
     void finishing_wipes_the_token_and_completion_advances_the_watermark() {
         String tenant = tenant();
         Scan scan = running(tenant, 10);
@@ -180,78 +138,10 @@ class PostgresRepositoriesTest {
     }
 
     @Test
-    void concurrent_claimers_never_get_the_same_scan_and_live_leases_are_respected() throws Exception {
-        List<ScanId> ids = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            Scan s = newScan(tenant());
-            scans.insert(s, TOKEN);
-            ids.add(s.id());
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        List<Callable<List<ScanId>>> claimers = new ArrayList<>();
-        for (int w = 0; w < 6; w++) {
-            String worker = "claimer-" + w;
-            claimers.add(() -> {
-                List<ScanId> mine = new ArrayList<>();
-                scans.claimNext(worker, Instant.now(), Duration.ofMinutes(5)).ifPresent(l -> mine.add(l.scan().id()));
-                scans.claimNext(worker, Instant.now(), Duration.ofMinutes(5)).ifPresent(l -> mine.add(l.scan().id()));
-                return mine;
-            });
-        }
-        List<ScanId> claimed = new ArrayList<>();
-        for (Future<List<ScanId>> f : pool.invokeAll(claimers)) claimed.addAll(f.get());
-        pool.shutdown();
-
-        assertThat(claimed).doesNotHaveDuplicates();
-        assertThat(new HashSet<>(claimed)).containsAll(ids);
-        assertThat(scans.claimNext("late", Instant.now(), Duration.ofMinutes(5))
-                .filter(l -> ids.contains(l.scan().id()))).as("all leased").isEmpty();
-        // a lease that expired (its worker died) is taken over, with the token and the attempt counted
-        LeasedScan takeover = scans.claimNext("rescuer", Instant.now().plus(Duration.ofMinutes(10)), Duration.ofMinutes(5))
-                .orElseThrow();
-        assertThat(takeover.token()).isEqualTo(TOKEN);
-        assertThat(takeover.attempt()).isEqualTo(2);
-    }
-
-    @Test
-    void a_batch_stored_twice_or_overlapping_counts_each_deal_once() {
-        Scan scan = running(tenant(), 4);
-        List<Deal> page = List.of(deal("101", "12.50", "closedwon", null), deal("102", "99.99", "qualifiedtobuy", null));
-
-        deals.append(scan.id(), "w1", new DealBatch(page, 0, "cp1"), SourceStats.NONE, NOW);
-        deals.append(scan.id(), "w1", new DealBatch(page, 0, "cp1"), SourceStats.NONE, NOW);
-        BatchOutcome last = deals.append(scan.id(), "w1", new DealBatch(List.of(deal("102", "100", "closedwon", null),
-                deal("103", null, "closedwon", null)), 1, "cp2"), new SourceStats(3, 1, 500), NOW);
-
-        assertThat(last).isEqualTo(new BatchOutcome.Stored(new Progress(4, 3, 1)));
-        DealPage all = deals.find(scan.id(), DealQuery.firstPage(10));
-        assertThat(all.items()).extracting(d -> d.deal().id()).containsExactlyInAnyOrder("101", "102", "103");
-        assertThat(all.items()).filteredOn(d -> d.deal().id().equals("102")).first()
-                .satisfies(d -> assertThat(d.deal().amount()).isEqualByComparingTo("100"));
-        Scan stored = scans.find(scan.id()).orElseThrow();
-        assertThat(stored.sourceStats()).isEqualTo(new SourceStats(3, 1, 500));
-        assertThat(scans.claimNext("x", Instant.now().plus(Duration.ofHours(1)), Duration.ofMinutes(1))
-                .filter(l -> l.scan().id().equals(scan.id())).map(LeasedScan::checkpoint)).contains("cp2");
-    }
-
-    @Test
-    void a_batch_after_cancel_or_from_a_worker_without_the_lease_is_not_stored() {
-        Scan scan = running(tenant(), 4);
-        List<Deal> page = List.of(deal("201", "1", "closedwon", null));
-
-        assertThat(deals.append(scan.id(), "intruder", new DealBatch(page, 0, "x"), SourceStats.NONE, NOW))
-                .isEqualTo(new BatchOutcome.Stopped(ScanStatus.RUNNING));
-        scans.compareAndSet(ScanStatus.RUNNING, scan.cancel("stop", NOW), null);
-        assertThat(deals.append(scan.id(), "w1", new DealBatch(page, 0, "x"), SourceStats.NONE, NOW))
-                .isEqualTo(new BatchOutcome.Stopped(ScanStatus.CANCELLED));
-        assertThat(deals.find(scan.id(), DealQuery.firstPage(10)).totalResults()).isZero();
-    }
-
-    @Test
     void a_large_batch_is_stored_over_two_connections_whole_counted_once_and_not_at_all_once_stopped() {
         Scan scan = running(tenant(), 2_000);
         List<Deal> large = new ArrayList<>();
-        for (int i = 0; i < PostgresDealRepository.SPLIT_AT * 2 + 1; i++) large.add(deal("9" + i, "1", "closedwon", null));
+        for (int i = 0; i < DealBatches.SPLIT_AT * 2 + 1; i++) large.add(deal("9" + i, "1", "closedwon", null));
         DealBatch batch = new DealBatch(large, 2, "cp-large");
 
         BatchOutcome first = deals.append(scan.id(), "w1", batch, SourceStats.NONE, NOW);
@@ -262,7 +152,7 @@ class PostgresRepositoriesTest {
         assertThat(deals.find(scan.id(), DealQuery.firstPage(10)).totalResults()).isEqualTo(large.size());
 
         List<Deal> more = new ArrayList<>();
-        for (int i = 0; i < PostgresDealRepository.SPLIT_AT * 2; i++) more.add(deal("8" + i, "1", "closedwon", null));
+        for (int i = 0; i < DealBatches.SPLIT_AT * 2; i++) more.add(deal("8" + i, "1", "closedwon", null));
         assertThat(deals.append(scan.id(), "intruder", new DealBatch(more, 0, "x"), SourceStats.NONE, NOW))
                 .isEqualTo(new BatchOutcome.Stopped(ScanStatus.RUNNING));
         scans.compareAndSet(ScanStatus.RUNNING, scan.cancel("stop", NOW), null);
@@ -317,90 +207,8 @@ class PostgresRepositoriesTest {
         assertThat(summary.pipelines()).containsEntry("default", 6L);
     }
 
-    @Test
-    void every_page_of_a_completed_scan_matches_its_deals_sorted_and_filtered() {
-        Random r = new Random(7);
-        List<Deal> all = new ArrayList<>();
-        for (int i = 0; i < 2_345; i++) {
-            all.add(new Deal(Long.toString(1_000_000 + r.nextInt(9_000_000)), "Deal " + i,
-                    r.nextInt(10) == 0 ? null : BigDecimal.valueOf(r.nextInt(300), 1),
-                    r.nextInt(12) == 0 ? null : "stage" + r.nextInt(4),
-                    r.nextInt(12) == 0 ? null : "pipe" + r.nextInt(2),
-                    r.nextInt(8) == 0 ? null : NOW.minusSeconds(r.nextInt(200)), NOW.minusSeconds(r.nextInt(50)),
-                    NOW, null, null, false, null, null, null, Map.of()));
-        }
-        Map<String, Deal> byId = new LinkedHashMap<>();
-        all.forEach(d -> byId.put(d.id(), d));
-        Scan scan = running(tenant(), byId.size());
-        for (int from = 0; from < all.size(); from += 500) {
-            deals.append(scan.id(), "w1", new DealBatch(all.subList(from, Math.min(all.size(), from + 500)), 0, "c" + from),
-                    SourceStats.NONE, NOW);
-        }
-        assertThat(scans.compareAndSet(ScanStatus.RUNNING, scan.complete(NOW), "w1")).isTrue();
-        deals.prepareResults(scan.id());
-
-        for (DealSort sort : DealSort.values()) {
-            for (SortOrder order : SortOrder.values()) {
-                for (String[] filter : new String[][] {{null, null}, {"stage1", null}, {null, "pipe0"}, {"stage2", "pipe1"}, {"nope", null}}) {
-                    List<String> expected = byId.values().stream()
-                            .filter(d -> filter[0] == null || filter[0].equals(d.stage()))
-                            .filter(d -> filter[1] == null || filter[1].equals(d.pipeline()))
-                            .sorted(resultsOrder(sort, order)).map(Deal::id).toList();
-                    String what = sort + " " + order + " " + filter[0] + "/" + filter[1];
-
-                    List<String> walked = new ArrayList<>();
-                    for (int page = 1; ; page++) {
-                        DealPage found = deals.find(scan.id(), new DealQuery(page, 1000, filter[0], filter[1], sort, order));
-                        assertThat(found.totalResults()).as(what).isEqualTo(expected.size());
-                        if (found.items().isEmpty()) break;
-                        found.items().forEach(d -> walked.add(d.deal().id()));
-                    }
-                    assertThat(walked).as(what).isEqualTo(expected);
-                    // a small page straddling the first chunk boundary, and the last, partial one
-                    for (int page : new int[] {143, Math.max(1, (expected.size() + 6) / 7)}) {
-                        int from = Math.min(expected.size(), (page - 1) * 7);
-                        assertThat(ids(scan, new DealQuery(page, 7, filter[0], filter[1], sort, order)))
-                                .as(what + " page " + page)
-                                .isEqualTo(expected.subList(from, Math.min(expected.size(), from + 7)));
-                    }
-                }
-            }
-        }
-        BigDecimal stage1Total = byId.values().stream().filter(d -> "stage1".equals(d.stage()) && d.amount() != null)
-                .map(Deal::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-        assertThat(deals.amounts(scan.id(), new DealQuery(1, 1, "stage1", null, null, null)).total())
-                .isEqualByComparingTo(stage1Total);
-        ResultsSummary summary = deals.summarize(scan.id());
-        assertThat(summary.totalDeals()).isEqualTo(byId.size());
-        assertThat(summary.stages().get("unknown")).isEqualTo(byId.values().stream().filter(d -> d.stage() == null).count());
-        assertThat(summary.pipelines().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(byId.size());
-    }
-
-    /** The documented results order, written independently of the SQL: missing values last either way. */
-    static Comparator<Deal> resultsOrder(DealSort sort, SortOrder order) {
-        Function<Deal, Comparable<Object>> key = d -> {
-            Object value = switch (sort) {
-                case CLOSEDATE -> d.closeDate();
-                case AMOUNT -> d.amount();
-                case CREATEDATE -> d.createDate();
-            };
-            @SuppressWarnings("unchecked") Comparable<Object> c = (Comparable<Object>) value;
-            return c;
-        };
-        Comparator<Deal> valued = Comparator.comparing(key).thenComparing(Deal::id);
-        Comparator<Deal> direction = order == SortOrder.ASC ? valued : valued.reversed();
-        return (a, b) -> {
-            boolean aMissing = key.apply(a) == null, bMissing = key.apply(b) == null;
-            if (aMissing || bMissing) {
-                if (aMissing && bMissing) return order == SortOrder.ASC ? a.id().compareTo(b.id()) : b.id().compareTo(a.id());
-                return aMissing ? 1 : -1;
-            }
-            return direction.compare(a, b);
-        };
-    }
-
     @ParameterizedTest(name = "{0} deals")
-    @ValueSource(ints = {3, PostgresDealRepository.SPLIT_AT * 2})
+    @ValueSource(ints = {3, DealBatches.SPLIT_AT * 2})
     void a_scan_is_not_claimed_while_its_worker_stores_a_batch_and_once_claimed_that_worker_writes_nothing(int size)
             throws Exception {
         Scan scan = running(tenant(), 3 * size);
@@ -451,17 +259,6 @@ class PostgresRepositoriesTest {
     }
 
     @Test
-    void delete_removes_the_scan_and_counts_its_deals() {
-        Scan scan = running(tenant(), 2);
-        deals.append(scan.id(), "w1", new DealBatch(List.of(deal("1", "1", "a", null), deal("2", "2", "a", null)), 0, "c"),
-                SourceStats.NONE, NOW);
-
-        assertThat(scans.delete(scan.id())).contains(2L);
-        assertThat(scans.find(scan.id())).isEmpty();
-        assertThat(scans.delete(scan.id())).isEmpty();
-    }
-
-    @Test
     void a_scan_deleted_while_a_batch_is_being_stored_leaves_none_of_its_deals_behind() throws Exception {
         Scan scan = running(tenant(), 3);
         ExecutorService deleter = Executors.newSingleThreadExecutor();
@@ -483,36 +280,6 @@ class PostgresRepositoriesTest {
         long left = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM deals WHERE scan_id = :id")
                 .bind("id", scan.id().value()).mapTo(Long.class).one());
         assertThat(left).isZero();
-    }
-
-    @Test
-    void statistics_count_scans_by_status() {
-        Scan failed = running(tenant(), 1);
-        scans.compareAndSet(ScanStatus.RUNNING, failed.fail(new ScanError("x", "y", null), NOW), "w1");
-
-        var stats = scans.statistics(io.dealsetl.domain.access.TenantScope.ALL);
-
-        assertThat(stats.totalScans()).isGreaterThanOrEqualTo(1);
-        assertThat(stats.failedScans()).isGreaterThanOrEqualTo(1);
-        assertThat(stats.lastScanAt()).isNotNull();
-    }
-
-    @Test
-    void statistics_of_a_scope_count_only_its_tenants_scans() {
-        String mine = tenant();
-        String theirs = tenant();
-        Scan failed = running(mine, 1);
-        scans.compareAndSet(ScanStatus.RUNNING, failed.fail(new ScanError("x", "y", null), NOW), "w1");
-        scans.insert(newScan(theirs), TOKEN);
-
-        var stats = scans.statistics(io.dealsetl.domain.access.TenantScope.of(Set.of(mine)));
-        var none = scans.statistics(io.dealsetl.domain.access.TenantScope.of(Set.of()));
-
-        assertThat(stats.totalScans()).isEqualTo(1);
-        assertThat(stats.failedScans()).isEqualTo(1);
-        assertThat(stats.activeScans()).isZero();
-        assertThat(none.totalScans()).isZero();
-        assertThat(none.lastScanAt()).isNull();
     }
 
     @Test
