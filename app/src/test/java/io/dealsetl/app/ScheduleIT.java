@@ -244,7 +244,7 @@ class ScheduleIT {
 
     /** The schedule's token as a store that knows only the new key reads it. */
     Optional<AccessToken> tokenUnderNewKeyAlone(String tenant) {
-        try (PostgresStore store = PostgresStore.builder(db.withMaxPoolSize(1)).tokenEncryptionKey(NEW_KEY).open()) {
+        try (PostgresStore store = PostgresStore.builder(db.withMaxPoolSize(2)).tokenEncryptionKey(NEW_KEY).open()) {
             return store.schedules().token(tenant);
         }
     }
