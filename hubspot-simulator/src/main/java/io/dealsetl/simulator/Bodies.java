@@ -45,6 +45,19 @@ final class Bodies {
         return body;
     }
 
+    /** The official example of HubSpot's usage guidelines. */
+    static ObjectNode dailyLimit() {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("status", "error");
+        body.put("message", "You have reached your daily limit.");
+        body.put("errorType", "RATE_LIMIT");
+        body.put("correlationId", UUID.randomUUID().toString());
+        body.put("policyName", "DAILY");
+        body.put("requestId", UUID.randomUUID().toString());
+        return body;
+    }
+
+    /** What HubSpot's Node client recognises the search limit by; search 429s carry no policyName. */
     static ObjectNode secondlyLimit() {
         return error("You have reached your secondly limit.", "RATE_LIMITS");
     }

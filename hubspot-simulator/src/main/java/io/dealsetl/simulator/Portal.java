@@ -38,11 +38,22 @@ public final class Portal {
     /** Active deals ordered by (hs_lastmodifieddate, id): what incremental searches walk. */
     private final NavigableSet<long[]> byModified = new ConcurrentSkipListSet<>(
             Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]));
+    /**
+     * Deals mutated (created, changed, archived) since the simulator started, by id: the search index may not
+     * show them yet (see {@link #searchable}).
+     */
+    private final NavigableMap<Long, Rec> mutated = new ConcurrentSkipListMap<>();
     private long nextId;
     private long lastMutation;
 
-    /** A deal: generated from (seed, index) unless index < 0; overrides win over generated values. */
-    record Rec(long id, int index, Map<String, String> overrides, long createdMs, long updatedMs, long archivedMs) {
+    /**
+     * A deal: generated from (seed, index) unless index &lt; 0; overrides win over generated values.
+     *
+     * @param updatedMs when this version was written (its hs_lastmodifieddate)
+     * @param previous  the version this one replaced, or null: what a lagging search index still shows
+     */
+    record Rec(long id, int index, Map<String, String> overrides, long createdMs, long updatedMs, long archivedMs,
+               Rec previous) {
     }
 
     Portal(SimulatorConfig config) {
@@ -58,15 +69,18 @@ public final class Portal {
             long created = BASE_CREATED + i * 60_000L + (i * 7919L) % 60_000;
             long modified = i < sharedTimestampDeals ? SHARED_MODIFIED
                     : created + new SplittableRandom(seed + i * 31L).nextLong(1, 90L * 86_400_000L);
+            Rec previous = null;
             if (changedEvery > 0 && i % changedEvery == 0 && changed < config.changedDeals()) {
+                previous = new Rec(id, i, null, created, modified, 0, null);
                 modified = startedMs + changed++;
             }
             if (i < config.deals()) {
-                Rec rec = new Rec(id, i, null, created, modified, 0);
+                Rec rec = new Rec(id, i, null, created, modified, 0, previous);
                 active.put(id, rec);
                 byModified.add(new long[] {modified, id});
+                if (previous != null) mutated.put(id, rec);
             } else {
-                archived.put(id, new Rec(id, i, null, created, modified, modified + 1000));
+                archived.put(id, new Rec(id, i, null, created, modified, modified + 1000, null));
             }
             nextId = id + 7;
         }
@@ -96,9 +110,10 @@ public final class Portal {
         values.put("createdate", iso(now));
         values.put("hs_lastmodifieddate", iso(now));
         values.put("hs_object_id", Long.toString(id));
-        Rec rec = new Rec(id, -1, values, now, now, 0);
+        Rec rec = new Rec(id, -1, values, now, now, 0, null);
         active.put(id, rec);
         byModified.add(new long[] {now, id});
+        mutated.put(id, rec);
         return toDeal(rec);
     }
 
@@ -109,10 +124,11 @@ public final class Portal {
         Map<String, String> values = old.overrides == null ? new HashMap<>() : new HashMap<>(old.overrides);
         values.putAll(changes);
         values.put("hs_lastmodifieddate", iso(now));
-        Rec rec = new Rec(old.id, old.index, values, old.createdMs, now, 0);
+        Rec rec = new Rec(old.id, old.index, values, old.createdMs, now, 0, old);
         byModified.remove(new long[] {old.updatedMs, old.id});
         active.put(old.id, rec);
         byModified.add(new long[] {now, old.id});
+        mutated.put(old.id, rec);
         return toDeal(rec);
     }
 
@@ -121,8 +137,9 @@ public final class Portal {
         if (old == null) throw new IllegalArgumentException("no active deal " + id);
         byModified.remove(new long[] {old.updatedMs, old.id});
         long now = Math.max(tick(), old.updatedMs + 1);
-        Rec rec = new Rec(old.id, old.index, old.overrides, old.createdMs, now, now);
+        Rec rec = new Rec(old.id, old.index, old.overrides, old.createdMs, now, now, old);
         archived.put(old.id, rec);
+        mutated.put(old.id, rec);
         return toDeal(rec);
     }
 
@@ -131,6 +148,25 @@ public final class Portal {
         long now = System.currentTimeMillis();
         lastMutation = Math.max(now, lastMutation + 1);
         return lastMutation;
+    }
+
+    /**
+     * The version of a mutated deal that a search index written up to {@code indexedUpToMs} holds: the newest
+     * version written by then, or null when the deal was not yet created (or, archived, is not searchable).
+     */
+    static Rec searchable(Rec latest, long indexedUpToMs) {
+        Rec v = latest;
+        while (v != null && v.updatedMs > indexedUpToMs) v = v.previous;
+        return v == null || v.archivedMs != 0 ? null : v;
+    }
+
+    /** Deals mutated after {@code sinceMs}, newest version each: those a lagging index shows differently. */
+    List<Rec> mutatedAfter(long sinceMs) {
+        List<Rec> out = new ArrayList<>();
+        for (Rec rec : mutated.values()) {
+            if (rec.updatedMs > sinceMs) out.add(rec);
+        }
+        return out;
     }
 
     NavigableMap<Long, Rec> active() {
