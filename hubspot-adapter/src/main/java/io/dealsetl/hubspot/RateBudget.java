@@ -5,40 +5,44 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * One HubSpot token's request budget, shared by every stream using the token: a rolling window sized by
- * what HubSpot's headers report, plus a pause after a 429. Blocks callers until a request may go.
+ * One HubSpot token's budget of one kind (general or search), shared by every stream using the token: a rolling
+ * window sized by what HubSpot reports, plus a pause after a 429. Blocks callers until a request may go.
+ *
+ * <p>HubSpot counts a request when it arrives, we when we send it; the window is kept a margin longer so that a
+ * request sent on time never arrives early. The margin starts small (search has five requests a second: 100 ms
+ * would cost a tenth of it) and doubles after each 429 this budget meets.
  */
 final class RateBudget {
-    // our clock and HubSpot's count arrivals a little differently: keep a small margin on each window
-    private static final long MARGIN_MILLIS = 100;
+    private static final long MAX_MARGIN_MILLIS = 400;
 
     private final Deque<Long> sent = new ArrayDeque<>();
     private int limit;
     private long windowMillis;
+    private long marginMillis;
     private long pausedUntil;
 
-    RateBudget(int limit, Duration window) {
+    RateBudget(int limit, Duration window, long marginMillis) {
         this.limit = limit;
         this.windowMillis = window.toMillis();
+        this.marginMillis = marginMillis;
     }
 
     /** Waits until a request may be sent and records it; returns the milliseconds waited. */
     long acquire() throws InterruptedException {
-        long waited = 0;
+        long started = System.currentTimeMillis();
         synchronized (this) {
             while (true) {
                 long now = System.currentTimeMillis();
-                long window = windowMillis + MARGIN_MILLIS;
+                long window = windowMillis + marginMillis;
                 while (!sent.isEmpty() && sent.peekFirst() <= now - window) sent.pollFirst();
                 long wait = 0;
                 if (now < pausedUntil) wait = pausedUntil - now;
                 else if (limit > 0 && sent.size() >= limit) wait = sent.peekFirst() + window - now;
                 if (wait <= 0) {
                     sent.addLast(now);
-                    return waited;
+                    return now - started;
                 }
                 wait(wait);
-                waited += System.currentTimeMillis() - now;
             }
         }
     }
@@ -51,9 +55,10 @@ final class RateBudget {
         }
     }
 
-    /** Holds every request on this token until the pause is over (after a 429). */
-    synchronized void pause(Duration duration) {
-        pausedUntil = Math.max(pausedUntil, System.currentTimeMillis() + duration.toMillis());
+    /** Holds every request on this budget until the pause is over, and keeps a wider margin from now on. */
+    synchronized void rateLimited(Duration pause) {
+        pausedUntil = Math.max(pausedUntil, System.currentTimeMillis() + pause.toMillis());
+        marginMillis = Math.min(MAX_MARGIN_MILLIS, Math.max(25, marginMillis * 2));
         notifyAll();
     }
 }

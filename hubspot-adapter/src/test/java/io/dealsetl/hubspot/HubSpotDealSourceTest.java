@@ -39,8 +39,12 @@ class HubSpotDealSourceTest {
     }
 
     static HubSpotDealSource source(HubSpotSimulator sim) {
-        return HubSpotDealSource.create(HubSpotSettings.defaults(sim.baseUrl())
-                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).withLimits(1000, Duration.ofSeconds(10), 50));
+        return HubSpotDealSource.create(settings(sim).build());
+    }
+
+    static HubSpotSettings.Builder settings(HubSpotSimulator sim) {
+        return HubSpotSettings.builder(sim.baseUrl()).retries(8, Duration.ofMillis(20), Duration.ofMillis(200))
+                .generalLimit(1000, Duration.ofSeconds(10)).searchPerSecond(50);
     }
 
     /** Every batch, in order; the list of ids keeps duplicates so tests can count them. */
@@ -222,7 +226,7 @@ class HubSpotDealSourceTest {
             Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(SOME_PROPERTIES, null), null));
 
             assertThat(got.ids()).hasSize(1_200).doesNotHaveDuplicates();
-            assertThat(got.checkpoints()).allSatisfy(c -> assertThat(c).doesNotContain("walks"));
+            assertThat(got.checkpoints()).allSatisfy(c -> assertThat(c).doesNotContain("ranges"));
         }
     }
 
@@ -235,7 +239,7 @@ class HubSpotDealSourceTest {
                     sim.portal().deals().stream().map(SimDeal::id).toList());
             // the restart reads the first page again; the store upserts it
             assertThat(got.ids().size() - got.deals().size()).isLessThanOrEqualTo(100);
-            assertThat(got.checkpoints().get(got.checkpoints().size() - 1)).doesNotContain("walks");
+            assertThat(got.checkpoints().get(got.checkpoints().size() - 1)).doesNotContain("ranges");
         }
     }
 
@@ -254,7 +258,7 @@ class HubSpotDealSourceTest {
                 }
                 checkpoint = b.checkpoint();
             }
-            assertThat(checkpoint).contains("walks");
+            assertThat(checkpoint).contains("ranges");
 
             drain(source.open(TOKEN, request, checkpoint)).deals().keySet().forEach(seen::add);
 
@@ -353,21 +357,25 @@ class HubSpotDealSourceTest {
             port = free.getLocalPort();
         }
         ExtractionRequest request = new ExtractionRequest(SOME_PROPERTIES, null);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         HubSpotDealSource source;
-        long firstRun;
         try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(3_000).port(port).build())) {
-            source = source(sim);
-            DealStream stream = source.open(TOKEN, request, null);
-            drain(stream);
-            firstRun = stream.stats().requests();
+            source = HubSpotDealSource.create(settings(sim).meterRegistry(meters).build());
+            drain(source.open(TOKEN, request, null));
         }
+        double pooled = meters.get("hubspot.requests").tags("status", "200").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+        assertThat(pooled).as("the first scan went through several connections at once").isGreaterThan(10);
         // the same address, a new server: every idle pooled connection is now dead
         try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(3_000).port(port).build())) {
-            DealStream stream = source.open(TOKEN, request, null);
-            Drained got = drain(stream);
+            Drained got = drain(source.open(TOKEN, request, null));
 
             assertThat(got.deals()).hasSize(3_000);
-            assertThat(stream.stats().requests()).as("requests, retries included").isLessThanOrEqualTo(firstRun + 1);
+            assertThat(meters.find("hubspot.requests").tag("status", "io_error").counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum())
+                    .as("requests that met a dead connection").isLessThanOrEqualTo(1);
+        } finally {
+            source.close();
         }
     }
 }

@@ -147,16 +147,4 @@ class IncrementalExtractionTest {
             assertThat(got.deals().keySet()).containsExactlyInAnyOrderElementsOf(expected);
         }
     }
-
-    @Test
-    void a_checkpoint_written_before_lanes_resumes_as_one_walk() {
-        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(3_000).build())) {
-            Instant since = Instant.parse("2024-01-01T00:00:00Z");
-            String before = "{\"phase\":\"CHANGES\",\"lowerMs\":" + since.toEpochMilli() + "}";
-
-            HubSpotDealSourceTest.Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(CONFIG, since), before));
-
-            assertThat(got.deals().keySet()).containsExactlyInAnyOrderElementsOf(modifiedSince(sim.portal().deals(), since));
-        }
-    }
 }

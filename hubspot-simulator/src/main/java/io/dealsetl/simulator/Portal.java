@@ -87,6 +87,26 @@ public final class Portal {
         lastMutation = startedMs + changed;
     }
 
+    /** The portal a simulator with this configuration serves, without serving it (deals are computed, not held). */
+    public static Portal of(SimulatorConfig config) {
+        return new Portal(config);
+    }
+
+    /** A live deal as it is now, or null when there is none with that id. */
+    public SimDeal deal(String id) {
+        try {
+            Rec rec = active.get(Long.parseLong(id));
+            return rec == null ? null : toDeal(rec);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** How many live deals there are. */
+    public int size() {
+        return active.size();
+    }
+
     /** Current non-archived deals in ascending id order. */
     public List<SimDeal> deals() {
         return active.values().stream().map(this::toDeal).toList();
