@@ -28,28 +28,37 @@ final class DailyBudget {
     }
 
     /**
-     * Waits while the reserve is reached; returns the milliseconds waited.
-     *
-     * @param mayProbe whether this request's answer reports the daily figures (search answers do not)
+     * What {@link #acquire} allows: go (after waiting so long), or first send a probe, whose answer reports the
+     * daily figures, and ask again.
      */
-    long acquire(boolean mayProbe) throws InterruptedException {
+    record Permit(long waitedMillis, boolean probeFirst) {
+    }
+
+    /**
+     * Waits while the reserve is reached, letting one request go every probe interval to learn whether the reset
+     * came.
+     *
+     * @param reportsFigures whether this request's answer reports the daily figures (search answers do not: a
+     *                       search due to probe is told to send a probe of its own first)
+     */
+    Permit acquire(boolean reportsFigures) throws InterruptedException {
         long started = System.currentTimeMillis();
         synchronized (this) {
             while (true) {
                 long now = System.currentTimeMillis();
                 if (limit < 0 || remaining - sentSinceReport > reserve()) {
                     sentSinceReport++;
-                    return now - started;
+                    return new Permit(now - started, false);
                 }
                 if (!paused) {
                     paused = true;
                     nextProbe = now + probeIntervalMillis;
                 }
-                if (mayProbe && now >= nextProbe) {
-                    // one request to learn whether the daily reset came; it does real work meanwhile
+                if (now >= nextProbe) {
+                    // one request learns whether the daily reset came; it does real work meanwhile
                     nextProbe = now + probeIntervalMillis;
                     sentSinceReport++;
-                    return now - started;
+                    return new Permit(now - started, !reportsFigures);
                 }
                 wait(Math.max(1, nextProbe - now));
             }

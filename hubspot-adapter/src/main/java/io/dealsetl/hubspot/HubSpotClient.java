@@ -151,7 +151,13 @@ final class HubSpotClient implements AutoCloseable {
 
     private JsonNode once(Request request, Portal portal, Endpoint endpoint, String what, Cost cost)
             throws InterruptedException {
-        long waitedDaily = portal.daily.acquire(endpoint.budget == Endpoint.Budget.GENERAL);
+        long waitedDaily = 0;
+        while (true) {
+            DailyBudget.Permit permit = portal.daily.acquire(endpoint.budget == Endpoint.Budget.GENERAL);
+            waitedDaily += permit.waitedMillis();
+            if (!permit.probeFirst()) break;
+            probeDaily(request, portal, cost);
+        }
         RateBudget budget = portal.budget(endpoint);
         long waited = budget.acquire();
         if (waitedDaily > 0) metrics.waited("daily", waitedDaily);
@@ -196,6 +202,32 @@ final class HubSpotClient implements AutoCloseable {
             // keep-alives closed): the retry then opens a fresh one instead of trying each stale one in turn
             http.connectionPool().evictAll();
             throw new Transient(what + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+    }
+
+    /**
+     * The smallest general request, sent only for the daily figures its answer reports, for a search waiting on
+     * the daily reserve (search answers report none). Its failures are left to the next probe.
+     */
+    private void probeDaily(Request waiting, Portal portal, Cost cost) throws InterruptedException {
+        Request probe = new Request.Builder().url(settings.baseUrl() + "/crm/v3/objects/deals?limit=1&properties=hs_object_id")
+                .tag(AccessToken.class, waiting.tag(AccessToken.class)).get().build();
+        long waited = portal.general.acquire();
+        metrics.waited(Endpoint.Budget.GENERAL.label(), waited);
+        cost.waitedMillis.addAndGet(waited);
+        cost.requests.incrementAndGet();
+        try (Response response = http.newCall(probe).execute()) {
+            metrics.answered(Endpoint.LIST, Integer.toString(response.code()));
+            learnLimits(response, portal.general, portal.daily);
+            if (response.code() == 429) {
+                ResponseBody body = response.body();
+                if ("DAILY".equals(parseQuietly(body == null ? "" : body.string()).path("policyName").asText())) {
+                    portal.daily.exhausted();
+                }
+            }
+        } catch (IOException e) {
+            metrics.answered(Endpoint.LIST, "io_error");
+            if (Thread.currentThread().isInterrupted()) throw new InterruptedException("daily probe interrupted");
         }
     }
 
@@ -300,6 +332,15 @@ final class HubSpotClient implements AutoCloseable {
     private static String abbreviate(String text) {
         String oneLine = text.replaceAll("\\s+", " ").strip();
         return oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine;
+    }
+
+    /** Connections held open (idle or in use): none once closed. */
+    int openConnections() {
+        return http.connectionPool().connectionCount();
+    }
+
+    boolean dispatcherStopped() {
+        return http.dispatcher().executorService().isShutdown();
     }
 
     /** Stops OkHttp's threads: its dispatcher's and its connection pool's (idle connections closed). */

@@ -23,13 +23,18 @@ public final class HubSpotDealSource implements DealSource, AutoCloseable {
     private final HubSpotClient client;
     private final HubSpotSettings settings;
     private final ExecutorService walks;
+    private final String threadPrefix;
+    /** Numbers each source's threads apart, for thread dumps of an application that runs several. */
+    private static final AtomicInteger SOURCES = new AtomicInteger();
 
     private HubSpotDealSource(HubSpotSettings settings) {
         this.settings = settings;
         this.client = new HubSpotClient(settings);
         AtomicInteger n = new AtomicInteger();
+        this.threadPrefix = "hubspot-" + SOURCES.incrementAndGet() + "-walk-";
+        String prefix = threadPrefix;
         this.walks = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "hubspot-walk-" + n.incrementAndGet());
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -52,6 +57,14 @@ public final class HubSpotDealSource implements DealSource, AutoCloseable {
         Extraction extraction = new Extraction(client, settings, token, request, walks);
         if (request.modifiedSince() == null) return new FullStream(extraction, from);
         return new ChangesStream(extraction, from);
+    }
+
+    String threadPrefix() {
+        return threadPrefix;
+    }
+
+    HubSpotClient client() {
+        return client;
     }
 
     /** Stops every thread this source started, waiting up to 10 s for walks to notice. Idempotent. */

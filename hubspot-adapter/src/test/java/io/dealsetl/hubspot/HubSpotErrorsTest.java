@@ -125,6 +125,24 @@ class HubSpotErrorsTest {
     }
 
     @Test
+    void a_search_held_at_the_daily_reserve_sends_a_general_probe_to_learn_of_the_reset_as_search_answers_report_nothing()
+            throws Exception {
+        enqueue(200, OK, "X-HubSpot-RateLimit-Daily", "1000", "X-HubSpot-RateLimit-Daily-Remaining", "100");
+        enqueue(200, OK, "X-HubSpot-RateLimit-Daily", "1000", "X-HubSpot-RateLimit-Daily-Remaining", "1000");
+        enqueue(200, "{\"total\": 0, \"results\": []}");
+        get();
+
+        JsonNode found = client.post(TOKEN, Endpoint.SEARCH, "/crm/v3/objects/deals/search",
+                HubSpotClient.JSON.createObjectNode().put("limit", 1), cost);
+
+        assertThat(found.path("total").asInt()).isZero();
+        server.takeRequest();
+        assertThat(server.takeRequest().getUrl().encodedPath()).as("the probe").isEqualTo("/crm/v3/objects/deals");
+        assertThat(server.takeRequest().getMethod()).isEqualTo("POST");
+        assertThat(client.dailyPause(TOKEN)).isNull();
+    }
+
+    @Test
     void metrics_count_requests_by_endpoint_and_status_and_429s_by_budget_without_the_token() {
         enqueue(429, "{\"status\":\"error\",\"message\":\"You have reached your ten_secondly_rolling limit.\","
                 + "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}", "Retry-After", "1");

@@ -120,8 +120,10 @@ class IncrementalExtractionTest {
     }
 
     @Test
-    void many_changes_are_searched_in_parallel_id_lanes_that_together_deliver_each_change_once() {
-        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(8_000).sharedTimestampDeals(1_500).build())) {
+    void many_changes_over_slow_round_trips_are_searched_in_parallel_id_lanes_that_together_deliver_each_change_once() {
+        // 100 ms round trips: one walk would send at most 10 of the 50 searches a second the budget allows
+        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(8_000).sharedTimestampDeals(1_500)
+                .latency(java.time.Duration.ofMillis(100)).build())) {
             Instant since = Instant.parse("2024-01-01T00:00:00Z");
             Set<String> expected = modifiedSince(sim.portal().deals(), since);
 

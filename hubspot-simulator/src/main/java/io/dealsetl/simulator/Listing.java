@@ -131,11 +131,10 @@ final class Listing {
         ObjectNode node = JSON.createObjectNode();
         node.put("id", deal.id());
         ObjectNode props = node.putObject("properties");
-        Set<String> known = new LinkedHashSet<>(portal.propertyNames());
         for (String name : requested) {
             String value = deal.properties().get(name);
             if (value != null) props.put(name, value);
-            else if (known.contains(name) && config.nullForUnsetProperties()) props.putNull(name);
+            else if (config.nullForUnsetProperties() && portal.hasProperty(name)) props.putNull(name);
             // unknown property names are ignored, as HubSpot does
         }
         node.put("createdAt", deal.createdAt().toString());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -33,6 +34,9 @@ public final class Portal {
     private final long seed;
     private final int customProperties;
     private final int sharedTimestampDeals;
+    private final List<String> propertyNames;
+    private final Set<String> propertyNameSet;
+    private final String[] customNames;
     private final NavigableMap<Long, Rec> active = new ConcurrentSkipListMap<>();
     private final NavigableMap<Long, Rec> archived = new ConcurrentSkipListMap<>();
     /** Active deals ordered by (hs_lastmodifieddate, id): what incremental searches walk. */
@@ -60,6 +64,15 @@ public final class Portal {
         this.seed = config.seed();
         this.customProperties = config.customProperties();
         this.sharedTimestampDeals = config.sharedTimestampDeals();
+        // named once: generating a deal's values must not format hundreds of names each time
+        this.customNames = new String[customProperties + 1];
+        List<String> names = new ArrayList<>(STANDARD_PROPERTIES);
+        for (int k = 1; k <= customProperties; k++) {
+            customNames[k] = customName(k);
+            names.add(customNames[k]);
+        }
+        this.propertyNames = List.copyOf(names);
+        this.propertyNameSet = Set.copyOf(names);
         int total = config.deals() + config.archivedDeals();
         int changedEvery = config.changedDeals() <= 0 ? 0 : Math.max(1, config.deals() / config.changedDeals());
         int changed = 0;
@@ -117,9 +130,12 @@ public final class Portal {
     }
 
     public List<String> propertyNames() {
-        List<String> names = new ArrayList<>(STANDARD_PROPERTIES);
-        for (int k = 1; k <= customProperties; k++) names.add(customName(k));
-        return names;
+        return propertyNames;
+    }
+
+    /** Whether the portal has a deal property of that name (requested unknown ones are left out of answers). */
+    boolean hasProperty(String name) {
+        return propertyNameSet.contains(name);
     }
 
     public synchronized SimDeal create(Map<String, String> properties) {
@@ -241,7 +257,7 @@ public final class Portal {
                 .atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()));
         p.put("renewal_date", i % 7 == 0 ? null : LocalDate.ofEpochDay(19_300 + i % 900).toString());
         for (int k = 1; k <= customProperties; k++) {
-            p.put(customName(k), (i + k) % 5 == 0 ? null : "v" + i + "_" + k);
+            p.put(customNames[k], (i + k) % 5 == 0 ? null : "v" + i + "_" + k);
         }
     }
 
