@@ -35,11 +35,13 @@ public final class App implements AutoCloseable {
     private final Database database;
     private final ScanWorkers workers;
     private final HttpApi http;
+    private final HubSpotDealSource hubspot;
 
-    private App(Database database, ScanWorkers workers, HttpApi http) {
+    private App(Database database, ScanWorkers workers, HttpApi http, HubSpotDealSource hubspot) {
         this.database = database;
         this.workers = workers;
         this.http = http;
+        this.hubspot = hubspot;
     }
 
     public static App start(Config config) {
@@ -51,7 +53,8 @@ public final class App implements AutoCloseable {
             PostgresScanRepository scanRepository = new PostgresScanRepository(jdbi, database.tokenCipher(), clock);
             PostgresDealRepository dealRepository = new PostgresDealRepository(jdbi);
 
-            HubSpotDealSource hubspot = HubSpotDealSource.create(HubSpotSettings.defaults(config.hubspotBaseUrl()));
+            HubSpotDealSource hubspot = HubSpotDealSource.create(HubSpotSettings.builder(config.hubspotBaseUrl())
+                    .dailyReserve(config.hubspotDailyReserve()).build());
             ScanRunner runner = new ScanRunner(scanRepository, dealRepository, hubspot, clock, 5,
                     java.time.Duration.ofSeconds(30));
             ScanWorkers workers = new ScanWorkers(scanRepository, runner, InstanceId.create(),
@@ -67,7 +70,7 @@ public final class App implements AutoCloseable {
                     config.resultsConcurrency()).start(config.port());
             workers.start();
             log.info("HubSpot Deals ETL listening on http://localhost:{} (Swagger UI at /docs)", http.port());
-            return new App(database, workers, http);
+            return new App(database, workers, http, hubspot);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -82,6 +85,7 @@ public final class App implements AutoCloseable {
     public void close() {
         log.info("shutting down: checkpointing running scans");
         workers.close();
+        hubspot.close();
         http.stop();
         database.close();
         log.info("stopped");

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param etlApiKey          an API key to seed with every permission for every tenant, or null
  * @param tokenEncryptionKey base64 AES-256 key for HubSpot tokens at rest, or null to use (and on first
  *                           start create) the key file in dataDir
+ * @param hubspotDailyReserve share (0 to below 1) of each HubSpot portal's daily request limit left to its other
+ *                           integrations: scans pause rather than go below it
  */
 public record Config(
         int port,
@@ -23,7 +25,8 @@ public record Config(
         Duration leaseDuration,
         Duration pollInterval,
         Duration incrementalOverlap,
-        int resultsConcurrency) {
+        int resultsConcurrency,
+        double hubspotDailyReserve) {
 
     public static final int DEFAULT_PORT = 5200;
     public static final String DEFAULT_HUBSPOT_BASE_URL = "https://api.hubapi.com";
@@ -41,7 +44,8 @@ public record Config(
                 Duration.ofSeconds(intSetting(env, "SCAN_LEASE_SECONDS", 30, 3, 3600)),
                 Duration.ofMillis(intSetting(env, "SCAN_POLL_MILLIS", 1000, 10, 60_000)),
                 Duration.ofMinutes(intSetting(env, "INCREMENTAL_OVERLAP_MINUTES", 10, 0, 24 * 60)),
-                intSetting(env, "RESULTS_CONCURRENCY", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024));
+                intSetting(env, "RESULTS_CONCURRENCY", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024),
+                percentSetting(env, "HUBSPOT_DAILY_RESERVE", 10) / 100);
     }
 
     public boolean embeddedDatabase() {
@@ -56,7 +60,7 @@ public record Config(
                 + ", etlApiKey=" + (etlApiKey == null ? "unset" : "set")
                 + ", tokenEncryptionKey=" + (tokenEncryptionKey == null ? "from data dir" : "set")
                 + ", workerThreads=" + workerThreads + ", lease=" + leaseDuration
-                + ", resultsConcurrency=" + resultsConcurrency + "]";
+                + ", resultsConcurrency=" + resultsConcurrency + ", hubspotDailyReserve=" + hubspotDailyReserve + "]";
     }
 
     private static int intSetting(Map<String, String> env, String name, int fallback, int min, int max) {
@@ -69,6 +73,21 @@ public record Config(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max
                     + ", got '" + raw + "'");
+        }
+    }
+
+    /** A percentage from 0 to below 100, written {@code 10} or {@code 10%}. */
+    private static double percentSetting(Map<String, String> env, String name, double fallback) {
+        String raw = blankToNull(env.get(name));
+        if (raw == null) return fallback;
+        String number = raw.endsWith("%") ? raw.substring(0, raw.length() - 1).strip() : raw;
+        try {
+            double value = Double.parseDouble(number);
+            if (!(value >= 0 && value < 100)) throw new NumberFormatException();
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a percentage from 0 to below 100 (such as 10 or 2.5%),"
+                    + " got '" + raw + "'");
         }
     }
 

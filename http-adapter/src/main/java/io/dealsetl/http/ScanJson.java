@@ -53,6 +53,7 @@ final class ScanJson {
         hubspot.put("requests", scan.sourceStats().requests());
         hubspot.put("rate_limited_responses", scan.sourceStats().rateLimited());
         hubspot.put("rate_limit_wait_seconds", Math.round(scan.sourceStats().rateLimitWaitMillis() / 100.0) / 10.0);
+        hubspot.put("notice", scan.sourceStats().notice());
         summary.ifPresent(s -> resultsSummary(body.putObject("results_summary"), s));
         if (scan.error() != null) {
             ObjectNode error = body.putObject("error");

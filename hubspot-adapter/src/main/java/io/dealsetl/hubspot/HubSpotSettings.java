@@ -146,13 +146,20 @@ public final class HubSpotSettings {
 
         /**
          * The share of a portal's daily request limit left to its other integrations (default 0.10): a scan that
-         * would take the remaining daily budget below it pauses until HubSpot's daily reset, sending one request
-         * every {@code probeInterval} (default 5 minutes) to see whether the reset came.
+         * would take the remaining daily budget below it pauses until HubSpot's daily reset.
          */
-        public Builder dailyReserve(double share, Duration probeInterval) {
+        public Builder dailyReserve(double share) {
             if (!(share >= 0 && share < 1)) throw new IllegalArgumentException("daily reserve must be from 0 to below 1");
             this.dailyReserve = share;
-            this.dailyProbeInterval = positive(probeInterval, "daily probe interval");
+            return this;
+        }
+
+        /**
+         * How often a paused portal sends one request to learn whether HubSpot's daily reset came (default 5
+         * minutes; HubSpot does not tell the portal's time zone, in which the reset falls at midnight).
+         */
+        public Builder dailyProbeInterval(Duration interval) {
+            this.dailyProbeInterval = positive(interval, "daily probe interval");
             return this;
         }
 

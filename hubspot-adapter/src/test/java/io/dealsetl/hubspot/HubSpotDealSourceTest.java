@@ -231,13 +231,24 @@ class HubSpotDealSourceTest {
     }
 
     @Test
-    void ids_out_of_order_after_the_first_page_abandon_partitioning_and_lose_nothing() {
+    void list_pages_out_of_id_order_hand_their_ranges_to_search_walks_and_lose_or_double_nothing() {
         try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(2_000).unorderedPages(true).build())) {
+            Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(SOME_PROPERTIES, null), null));
+
+            assertThat(got.ids()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(
+                    sim.portal().deals().stream().map(SimDeal::id).toList());
+        }
+    }
+
+    @Test
+    void with_search_refused_and_list_pages_out_of_order_one_plain_walk_from_the_start_loses_nothing() {
+        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(2_000).unorderedPages(true)
+                .searchFault(SimulatorConfig.SearchFault.REJECT).build())) {
             Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(SOME_PROPERTIES, null), null));
 
             assertThat(got.deals().keySet()).containsExactlyInAnyOrderElementsOf(
                     sim.portal().deals().stream().map(SimDeal::id).toList());
-            // the restart reads the first page again; the store upserts it
+            // the plain walk reads the first page again; the store upserts it
             assertThat(got.ids().size() - got.deals().size()).isLessThanOrEqualTo(100);
             assertThat(got.checkpoints().get(got.checkpoints().size() - 1)).doesNotContain("ranges");
         }

@@ -31,7 +31,7 @@ class HubSpotErrorsTest {
         server.start();
         String base = server.url("/").toString();
         client = new HubSpotClient(HubSpotSettings.builder(base).retries(8, Duration.ofMillis(10), Duration.ofMillis(50))
-                .dailyReserve(0.10, Duration.ofMillis(300)).meterRegistry(meters).build());
+                .dailyProbeInterval(Duration.ofMillis(300)).meterRegistry(meters).build());
     }
 
     @AfterEach

@@ -94,7 +94,7 @@ class SourceLifecycleTest {
         try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(6_000).latency(Duration.ofMillis(5))
                 .dailyLimit(1_000, 880).build())) {
             HubSpotDealSource source = HubSpotDealSource.create(settings(sim)
-                    .dailyReserve(0.10, Duration.ofSeconds(2)).build());
+                    .dailyProbeInterval(Duration.ofSeconds(2)).build());
             Map<String, Deal> got = new HashMap<>();
             List<String> ids = new ArrayList<>();
             String pauseNotice = null;
