@@ -45,6 +45,9 @@ final class ChangesStream implements DealStream {
     private int turn;
     private Future<Extraction.Top> top;
     private Long total;
+    private long delivered;
+    private Long highestChangedId;
+    private boolean mayWiden;
 
     /** One id range walked in keyset windows: its position, plus the search in flight. */
     private final class Lane {
@@ -207,9 +210,8 @@ final class ChangesStream implements DealStream {
     }
 
     /**
-     * Splits the changed deals' id range into lanes when there are enough changes to keep them busy and one walk
-     * could not keep the search budget busy: a walk sends its next search only once the last is answered, so it
-     * makes at most one search per round trip. False while the daily limit holds the scan.
+     * Starts one walk over every changed id; false while the daily limit holds the scan. The walk may be split into
+     * lanes after its first page ({@link #widen}).
      */
     private boolean plan() {
         Optional<Extraction.Top> counted = extraction.await(top());
@@ -217,25 +219,42 @@ final class ChangesStream implements DealStream {
         Extraction.Top t = counted.get();
         total = total == null ? t.total() : total;
         extraction.phase("searching changes since " + Instant.ofEpochMilli(sinceMs));
-        long pages = t.total() / PAGE;
-        int forLatency = t.roundTripMillis() < 0 ? 1
-                : 1 + (int) (extraction.settings().searchPerSecond() * t.roundTripMillis() * 2 / 1000);
-        int n = (int) Math.max(1, Math.min(Math.min(extraction.settings().listWalks(), forLatency),
-                pages / MIN_PAGES_PER_LANE));
-        Long maxId = t.highestId();
-        if (maxId == null || maxId < n) n = 1;
+        highestChangedId = t.highestId();
+        mayWiden = highestChangedId != null && t.total() / PAGE >= 2L * MIN_PAGES_PER_LANE;
         lanes = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Long first = i == 0 ? null : maxId * i / n + 1;
-            // the last lane is open-ended: deals created during the scan have ids past the highest changed one
-            Long last = i == n - 1 ? null : maxId * (i + 1) / n;
-            lanes.add(new Lane(new Checkpoint.Lane(first, last, sinceMs, null, null, false)));
-        }
-        if (n > 1) {
-            log.info("incremental scan split into {} parallel search lanes over ids up to {} ({} ms round trips)", n,
-                    maxId, t.roundTripMillis());
-        }
+        lanes.add(new Lane(new Checkpoint.Lane(null, null, sinceMs, null, null, false)));
         return true;
+    }
+
+    /**
+     * Splits the one walk into lanes by id when its round trips leave the search budget idle: a walk sends its next
+     * search only when the last is answered, so it makes at most one search per round trip. The round trip is
+     * taken from the walk's first page, not from the count (the first request on a connection, often much slower).
+     * Each lane goes on from the walk's window, with the ids it already delivered at its lower edge.
+     */
+    private void widen(Lane walk) {
+        mayWiden = false;
+        long roundTrip = extraction.lastSearchRoundTripMillis();
+        long pagesLeft = Math.max(0, total - delivered) / PAGE;
+        int forLatency = 1 + (int) (extraction.settings().searchPerSecond() * roundTrip * 2 / 1000);
+        int n = (int) Math.min(Math.min(extraction.settings().listWalks(), forLatency), pagesLeft / MIN_PAGES_PER_LANE);
+        if (n < 2 || walk.drainMs != null || walk.done || highestChangedId < n) return;
+        List<Lane> split = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Long first = i == 0 ? null : highestChangedId * i / n + 1;
+            // the last lane is open-ended: deals created during the scan have ids past the highest changed one
+            Long last = i == n - 1 ? null : highestChangedId * (i + 1) / n;
+            Lane lane = new Lane(new Checkpoint.Lane(first, last, walk.lowerMs, null, null, false));
+            for (String id : walk.seenAtLower) {
+                long n2 = Long.parseLong(id);
+                if ((first == null || n2 >= first) && (last == null || n2 <= last)) lane.seenAtLower.add(id);
+            }
+            split.add(lane);
+        }
+        lanes = split;
+        turn = 0;
+        log.info("incremental scan split into {} parallel search lanes over ids up to {} ({} ms round trips)", n,
+                highestChangedId, roundTrip);
     }
 
     /** The next page of changes, taking lanes in turn; empty once every lane is done. */
@@ -260,8 +279,10 @@ final class ChangesStream implements DealStream {
             turn = (turn + lanes.size() - 1) % lanes.size(); // the same lane's turn again next time
             return Optional.of(paused());
         }
-        // the lane's next search travels while this page is stored
-        if (!lane.done) lane.send();
+        delivered += changed.get().size();
+        if (mayWiden) widen(lane);
+        // the lane's next search travels while this page is stored (after a split, every lane's at the next page)
+        if (!lane.done && lanes.contains(lane)) lane.send();
         Extraction.Mapped mapped = extraction.deals(changed.get(), Extraction.Source.SEARCH);
         return Optional.of(new DealBatch(mapped.deals(), mapped.failed(), checkpoint()));
     }

@@ -211,6 +211,10 @@ final class Extraction {
         }
     }
 
+    long lastSearchRoundTripMillis() {
+        return client.lastSearchRoundTripMillis(token);
+    }
+
     ObjectNode query(List<ObjectNode> filters, String sortBy, String direction, int limit) {
         ObjectNode body = HubSpotClient.JSON.createObjectNode();
         if (!filters.isEmpty()) body.putArray("filterGroups").addObject().putArray("filters").addAll(filters);

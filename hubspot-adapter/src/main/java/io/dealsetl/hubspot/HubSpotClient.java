@@ -70,6 +70,8 @@ final class HubSpotClient implements AutoCloseable {
         final RateBudget general = new RateBudget(settings.generalLimit(), settings.generalWindow(), 100);
         final RateBudget search = new RateBudget(settings.searchPerSecond(), Duration.ofSeconds(1), 25);
         final DailyBudget daily = new DailyBudget(settings.dailyReserve(), settings.dailyProbeInterval());
+        /** How long the last search took on the wire, budget waits left out. */
+        volatile long searchRoundTripMillis = -1;
 
         RateBudget budget(Endpoint endpoint) {
             return endpoint.budget == Endpoint.Budget.SEARCH ? search : general;
@@ -103,6 +105,11 @@ final class HubSpotClient implements AutoCloseable {
     String dailyPause(AccessToken token) {
         DailyBudget daily = portal(token).daily;
         return daily.paused() ? daily.describe() : null;
+    }
+
+    /** How long the token's last search took on the wire (no budget waits), or -1 before the first. */
+    long lastSearchRoundTripMillis(AccessToken token) {
+        return portal(token).searchRoundTripMillis;
     }
 
     void searchFellBack() {
@@ -164,9 +171,11 @@ final class HubSpotClient implements AutoCloseable {
         metrics.waited(endpoint.budget.label(), waited);
         cost.waitedMillis.addAndGet(waitedDaily + waited);
         cost.requests.incrementAndGet();
+        long sent = System.nanoTime();
         try (Response response = http.newCall(request).execute()) {
             ResponseBody body = response.body();
             String text = body == null ? "" : body.string();
+            if (endpoint == Endpoint.SEARCH) portal.searchRoundTripMillis = (System.nanoTime() - sent) / 1_000_000;
             int status = response.code();
             metrics.answered(endpoint, Integer.toString(status));
             learnLimits(response, budget, portal.daily);

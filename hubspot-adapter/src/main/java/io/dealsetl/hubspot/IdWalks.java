@@ -45,7 +45,6 @@ final class IdWalks implements AutoCloseable {
     private static final class Range {
         String via;
         long next;
-        final Long first;
         Long last;
         boolean fetched;
         Walker owner;
@@ -54,7 +53,6 @@ final class IdWalks implements AutoCloseable {
 
         Range(String via, long from, Long last, boolean done) {
             this.via = via;
-            this.first = from;
             this.next = from;
             this.last = last;
             this.fetched = done;

@@ -284,11 +284,12 @@ public final class Portal {
         return String.format("custom_prop_%04d", k);
     }
 
+    // HubSpot always writes milliseconds on these properties: 2025-02-11T09:14:27.512Z, never .512000
+    private static final java.time.format.DateTimeFormatter ISO_MILLIS =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
     static String iso(long millis) {
-        Instant t = Instant.ofEpochMilli(millis);
-        // HubSpot always writes milliseconds on these properties: 2025-02-11T09:14:27.512Z, never .512000
-        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-                .withZone(ZoneOffset.UTC).format(t);
+        return ISO_MILLIS.format(Instant.ofEpochMilli(millis));
     }
 
     static String isoSeconds(long millis) {
