@@ -43,10 +43,12 @@ final class ChangesStream implements DealStream {
     /** Null until planned, on the first page of a fresh scan. */
     private List<Lane> lanes;
     private int turn;
-    private Future<Extraction.Top> top;
+    /** The highest changed id, searched for only when the walk is to be split into lanes. */
+    private Future<Extraction.Top> bound;
     private Long total;
     private long delivered;
-    private Long highestChangedId;
+    private int pagesTaken;
+    private long fastestRoundTrip = Long.MAX_VALUE;
     private boolean mayWiden;
 
     /** One id range walked in keyset windows: its position, plus the search in flight. */
@@ -103,11 +105,18 @@ final class ChangesStream implements DealStream {
             Optional<JsonNode> answer = extraction.await(inFlight);
             if (answer.isEmpty()) return Optional.empty();
             JsonNode results = answer.get().path("results");
+            long matching = answer.get().path("total").asLong(Long.MAX_VALUE);
+            // the walk's first search, before any split, counts every change
+            if (total == null && firstId == null && lastId == null && drainMs == null && lowerMs == sinceMs) {
+                total = matching == Long.MAX_VALUE ? 0 : matching;
+            }
+            // everything the query matches is in this page: no page after it, not even one to find that out
+            boolean complete = results.size() >= matching;
             inFlight = null;
-            return Optional.of(drainMs != null ? drained(results) : windowed(results));
+            return Optional.of(drainMs != null ? drained(results, complete) : windowed(results, complete));
         }
 
-        private List<JsonNode> windowed(JsonNode results) {
+        private List<JsonNode> windowed(JsonNode results, boolean complete) {
             List<JsonNode> fresh = new ArrayList<>();
             long maxMs = lowerMs;
             for (JsonNode r : results) {
@@ -117,7 +126,7 @@ final class ChangesStream implements DealStream {
                 maxMs = Math.max(maxMs, modified);
             }
             boolean full = results.size() >= PAGE;
-            if (full && fresh.isEmpty()) {
+            if (full && fresh.isEmpty() && !complete) {
                 // a whole page shares lowerMs and was seen already: drain that millisecond by id
                 drainMs = lowerMs;
                 drainAfterId = firstId == null ? "0" : Long.toString(firstId - 1);
@@ -130,11 +139,11 @@ final class ChangesStream implements DealStream {
             for (JsonNode r : fresh) {
                 if (modifiedMs(r) == lowerMs) seenAtLower.add(r.path("id").asText());
             }
-            done = !full;
+            done = !full || complete;
             return fresh;
         }
 
-        private List<JsonNode> drained(JsonNode results) {
+        private List<JsonNode> drained(JsonNode results, boolean complete) {
             List<JsonNode> page = new ArrayList<>();
             String lastSeen = drainAfterId;
             for (JsonNode r : results) {
@@ -142,7 +151,7 @@ final class ChangesStream implements DealStream {
                 // the window pages already delivered some of this millisecond's deals
                 if (!seenAtLower.contains(lastSeen)) page.add(r);
             }
-            if (results.size() < PAGE) {
+            if (results.size() < PAGE || complete) {
                 lowerMs = drainMs + 1;
                 drainMs = null;
                 drainAfterId = null;
@@ -170,23 +179,26 @@ final class ChangesStream implements DealStream {
         }
     }
 
+    /** HubSpot's count of the changes, from the answer to the walk's first search (its {@code total}). */
     @Override
     public long expectedTotal() {
         if (total == null) {
+            if (lanes == null) start();
+            Lane first = lanes.get(0);
             // the daily limit holds the scan: its total stays unknown rather than its start waiting for the reset
-            total = extraction.await(top()).map(Extraction.Top::total).orElse(0L);
+            total = first.inFlight == null ? 0L
+                    : extraction.await(first.inFlight).map(a -> a.path("total").asLong(0)).orElse(0L);
         }
         return total;
     }
 
-    /** The count of changes, which also tells the highest changed id and a search's round trip: sent once. */
-    private Future<Extraction.Top> top() {
-        if (top == null) {
-            List<ObjectNode> filters = extraction.pipelineFilter();
-            filters.add(Extraction.filter("hs_lastmodifieddate", "GTE", Long.toString(sinceMs)));
-            top = extraction.async(() -> extraction.top(filters));
-        }
-        return top;
+    /** One walk over every changed id, its first search sent at once; it may be split into lanes later. */
+    private void start() {
+        extraction.phase("searching changes since " + Instant.ofEpochMilli(sinceMs));
+        lanes = new ArrayList<>();
+        lanes.add(new Lane(new Checkpoint.Lane(null, null, sinceMs, null, null, false)));
+        lanes.get(0).send();
+        mayWiden = true;
     }
 
     @Override
@@ -195,7 +207,7 @@ final class ChangesStream implements DealStream {
         while (true) {
             switch (phase) {
                 case Checkpoint.CHANGES -> {
-                    if (lanes == null && !plan()) return Optional.of(paused());
+                    if (lanes == null) start();
                     Optional<DealBatch> batch = lanePage();
                     if (batch.isPresent()) return batch;
                 }
@@ -210,51 +222,57 @@ final class ChangesStream implements DealStream {
     }
 
     /**
-     * Starts one walk over every changed id; false while the daily limit holds the scan. The walk may be split into
-     * lanes after its first page ({@link #widen}).
+     * Whether to split the one walk into lanes by id: a walk sends its next search only when the last is answered,
+     * so it makes at most one search per round trip, and long round trips leave the search budget idle. Decided
+     * on the fastest of the first two pages' round trips on the wire (the first request on a connection, or to a
+     * server just started, is often far slower); then one search finds the highest changed id to split by.
      */
-    private boolean plan() {
-        Optional<Extraction.Top> counted = extraction.await(top());
-        if (counted.isEmpty()) return false;
-        Extraction.Top t = counted.get();
-        total = total == null ? t.total() : total;
-        extraction.phase("searching changes since " + Instant.ofEpochMilli(sinceMs));
-        highestChangedId = t.highestId();
-        mayWiden = highestChangedId != null && t.total() / PAGE >= 2L * MIN_PAGES_PER_LANE;
-        lanes = new ArrayList<>();
-        lanes.add(new Lane(new Checkpoint.Lane(null, null, sinceMs, null, null, false)));
-        return true;
-    }
+    private void considerWidening(Lane walk) {
+        // called with the walk's page just taken and its next search not yet sent
+        if (!mayWiden || lanes.size() != 1) return;
+        if (bound == null) {
+            fastestRoundTrip = Math.min(fastestRoundTrip, extraction.lastSearchRoundTripMillis());
+            if (++pagesTaken < 2) return;
+            long pagesLeft = Math.max(0, (total == null ? 0 : total) - delivered) / PAGE;
+            int n = lanesFor(pagesLeft);
+            if (n < 2 || walk.done) {
+                mayWiden = false;
+                return;
+            }
+            List<ObjectNode> filters = extraction.pipelineFilter();
+            filters.add(Extraction.filter("hs_lastmodifieddate", "GTE", Long.toString(sinceMs)));
+            bound = extraction.async(() -> extraction.top(filters));
+            return;
+        }
+        if (!bound.isDone()) return; // looked at again after the next page
 
-    /**
-     * Splits the one walk into lanes by id when its round trips leave the search budget idle: a walk sends its next
-     * search only when the last is answered, so it makes at most one search per round trip. The round trip is
-     * taken from the walk's first page, not from the count (the first request on a connection, often much slower).
-     * Each lane goes on from the walk's window, with the ids it already delivered at its lower edge.
-     */
-    private void widen(Lane walk) {
         mayWiden = false;
-        long roundTrip = extraction.lastSearchRoundTripMillis();
-        long pagesLeft = Math.max(0, total - delivered) / PAGE;
-        int forLatency = 1 + (int) (extraction.settings().searchPerSecond() * roundTrip * 2 / 1000);
-        int n = (int) Math.min(Math.min(extraction.settings().listWalks(), forLatency), pagesLeft / MIN_PAGES_PER_LANE);
-        if (n < 2 || walk.drainMs != null || walk.done || highestChangedId < n) return;
+        Long highest = extraction.await(bound).map(Extraction.Top::highestId).orElse(null);
+        long pagesLeft = Math.max(0, (total == null ? 0 : total) - delivered) / PAGE;
+        int n = lanesFor(pagesLeft);
+        if (highest == null || n < 2 || walk.done || walk.drainMs != null || highest < n) return;
         List<Lane> split = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Long first = i == 0 ? null : highestChangedId * i / n + 1;
+            Long first = i == 0 ? null : highest * i / n + 1;
             // the last lane is open-ended: deals created during the scan have ids past the highest changed one
-            Long last = i == n - 1 ? null : highestChangedId * (i + 1) / n;
+            Long last = i == n - 1 ? null : highest * (i + 1) / n;
             Lane lane = new Lane(new Checkpoint.Lane(first, last, walk.lowerMs, null, null, false));
+            // each lane goes on from the walk's window, with the ids it already delivered at its lower edge
             for (String id : walk.seenAtLower) {
-                long n2 = Long.parseLong(id);
-                if ((first == null || n2 >= first) && (last == null || n2 <= last)) lane.seenAtLower.add(id);
+                long value = Long.parseLong(id);
+                if ((first == null || value >= first) && (last == null || value <= last)) lane.seenAtLower.add(id);
             }
             split.add(lane);
         }
         lanes = split;
         turn = 0;
         log.info("incremental scan split into {} parallel search lanes over ids up to {} ({} ms round trips)", n,
-                highestChangedId, roundTrip);
+                highest, fastestRoundTrip);
+    }
+
+    private int lanesFor(long pagesLeft) {
+        int forLatency = 1 + (int) (extraction.settings().searchPerSecond() * fastestRoundTrip * 2 / 1000);
+        return (int) Math.min(Math.min(extraction.settings().listWalks(), forLatency), pagesLeft / MIN_PAGES_PER_LANE);
     }
 
     /** The next page of changes, taking lanes in turn; empty once every lane is done. */
@@ -280,7 +298,7 @@ final class ChangesStream implements DealStream {
             return Optional.of(paused());
         }
         delivered += changed.get().size();
-        if (mayWiden) widen(lane);
+        if (mayWiden) considerWidening(lane);
         // the lane's next search travels while this page is stored (after a split, every lane's at the next page)
         if (!lane.done && lanes.contains(lane)) lane.send();
         Extraction.Mapped mapped = extraction.deals(changed.get(), Extraction.Source.SEARCH);
@@ -349,7 +367,7 @@ final class ChangesStream implements DealStream {
 
     @Override
     public void close() {
-        if (top != null) top.cancel(true);
+        if (bound != null) bound.cancel(true);
         if (archivedAhead != null) archivedAhead.cancel(true);
         if (lanes == null) return;
         for (Lane lane : lanes) {

@@ -71,8 +71,8 @@ final class Extraction {
     record Top(long total, Long highestId, long roundTripMillis, String failure) {
     }
 
-    /** What a scan needs before its first page: the property list (read once per scan) and the labels. */
-    private record Setup(List<String> properties, String listQuery, DealMapper mapper, List<Enrichment> steps) {
+    /** The properties a scan asks for (the portal's list is read once per scan) and how list pages get them. */
+    private record Properties(List<String> names, String listQuery, List<Enrichment> steps) {
     }
 
     private final HubSpotClient client;
@@ -82,7 +82,8 @@ final class Extraction {
     private final ExecutorService pool;
     private final Map<String, String> mdc;
     private final HubSpotClient.Cost cost = new HubSpotClient.Cost();
-    private final Future<Setup> setup;
+    private final Future<Properties> properties;
+    private final Future<DealMapper> mapper;
     private volatile String searchFallback;
     private long pauseReportedAt = -1;
 
@@ -95,7 +96,10 @@ final class Extraction {
         this.pool = pool;
         // the thread opening the stream carries the scan's MDC (scan_id, tenant_id): its walks log under it too
         this.mdc = MDC.getCopyOfContextMap();
-        this.setup = async(this::prepare);
+        // the labels and (for every property) the property list are read while the first pages are asked for
+        this.mapper = async(() -> new DealMapper(pipelines()));
+        this.properties = config().properties().isEmpty() ? async(this::propertiesOf)
+                : java.util.concurrent.CompletableFuture.completedFuture(propertiesOf());
     }
 
     ScanConfig config() {
@@ -112,17 +116,16 @@ final class Extraction {
 
     // ---- setup
 
-    private Setup prepare() {
-        DealMapper mapper = new DealMapper(pipelines());
-        List<String> properties = properties();
-        String joined = URLEncoder.encode(String.join(",", properties), StandardCharsets.UTF_8);
+    private Properties propertiesOf() {
+        List<String> names = propertyNames();
+        String joined = URLEncoder.encode(String.join(",", names), StandardCharsets.UTF_8);
         boolean batchRead = joined.length() > MAX_PROPERTIES_QUERY;
         String listQuery = batchRead
                 ? URLEncoder.encode(String.join(",", CORE_PROPERTIES), StandardCharsets.UTF_8)
                 : joined;
         List<Enrichment> steps = new ArrayList<>();
         if (batchRead) steps.add(this::batchReadProperties);
-        return new Setup(properties, listQuery, mapper, steps);
+        return new Properties(names, listQuery, steps);
     }
 
     private Pipelines pipelines() {
@@ -136,7 +139,7 @@ final class Extraction {
     }
 
     /** The configured properties plus the core set, or every deal property the portal has. */
-    private List<String> properties() {
+    private List<String> propertyNames() {
         Set<String> names = new LinkedHashSet<>(CORE_PROPERTIES);
         if (config().properties().isEmpty()) {
             for (JsonNode p : client.get(token, Endpoint.PROPERTIES, "/crm/v3/properties/deals", cost).path("results")) {
@@ -151,11 +154,11 @@ final class Extraction {
 
     /** True once the property list and labels are read; false when a daily-pause report is due first. */
     boolean ready() {
-        return await(setup).isPresent();
+        return await(properties).isPresent() && await(mapper).isPresent();
     }
 
-    private Setup setup() {
-        return await(setup, false).orElseThrow();
+    private Properties properties() {
+        return await(properties, false).orElseThrow();
     }
 
     // ---- reading HubSpot
@@ -163,7 +166,7 @@ final class Extraction {
     /** One page of the list endpoint, from {@code after} (null: the first). */
     JsonNode list(boolean archived, String after) {
         String query = "/crm/v3/objects/deals?limit=" + config().batchSize() + "&archived=" + archived
-                + "&properties=" + setup().listQuery()
+                + "&properties=" + properties().listQuery()
                 + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
         return client.get(token, archived ? Endpoint.ARCHIVED_LIST : Endpoint.LIST, query, cost);
     }
@@ -221,7 +224,7 @@ final class Extraction {
         body.putArray("sorts").addObject().put("propertyName", sortBy).put("direction", direction);
         ArrayNode props = body.putArray("properties");
         // search carries every property in its body: no URL to outgrow, no batch read needed
-        setup().properties().forEach(props::add);
+        properties().names().forEach(props::add);
         body.put("limit", limit);
         return body;
     }
@@ -245,14 +248,15 @@ final class Extraction {
     /** A page's records as deals: enriched as their source requires, mapped, filtered by pipeline. */
     Mapped deals(List<JsonNode> records, Source source) {
         List<JsonNode> complete = records;
-        for (Enrichment step : setup().steps()) {
+        for (Enrichment step : properties().steps()) {
             if (!complete.isEmpty()) complete = step.apply(complete, source);
         }
         List<Deal> deals = new ArrayList<>(complete.size());
+        DealMapper dealMapper = await(mapper, false).orElseThrow();
         int failed = 0;
         for (JsonNode record : complete) {
             try {
-                Deal deal = setup().mapper().map(record);
+                Deal deal = dealMapper.map(record);
                 if (config().pipeline() == null || config().pipeline().equals(deal.pipeline())) deals.add(deal);
             } catch (RuntimeException e) {
                 failed++;
@@ -273,7 +277,7 @@ final class Extraction {
         if (source == Source.SEARCH) return records;
         ObjectNode body = HubSpotClient.JSON.createObjectNode();
         ArrayNode props = body.putArray("properties");
-        setup().properties().forEach(props::add);
+        properties().names().forEach(props::add);
         body.putArray("propertiesWithHistory");
         ArrayNode inputs = body.putArray("inputs");
         for (JsonNode r : records) inputs.addObject().put("id", r.path("id").asText());

@@ -45,6 +45,9 @@ final class FullStream implements DealStream {
         if (from == null) {
             phase = Checkpoint.ACTIVE;
             mayPlan = true;
+            // the count (and highest id) and the first page travel together, with the labels
+            top();
+            ahead = extraction.async(() -> extraction.list(false, null));
             return;
         }
         phase = from.phase();

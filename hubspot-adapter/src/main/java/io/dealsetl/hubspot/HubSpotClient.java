@@ -67,7 +67,7 @@ final class HubSpotClient implements AutoCloseable {
 
     /** What one portal (one token) spends: HubSpot counts each of these apart. */
     private final class Portal {
-        final RateBudget general = new RateBudget(settings.generalLimit(), settings.generalWindow(), 100);
+        final RateBudget general = new RateBudget(settings.generalLimit(), settings.generalWindow(), 200);
         final RateBudget search = new RateBudget(settings.searchPerSecond(), Duration.ofSeconds(1), 25);
         final DailyBudget daily = new DailyBudget(settings.dailyReserve(), settings.dailyProbeInterval());
         /** How long the last search took on the wire, budget waits left out. */
@@ -87,6 +87,7 @@ final class HubSpotClient implements AutoCloseable {
                 .callTimeout(settings.readTimeout().plus(settings.connectTimeout()))
                 .retryOnConnectionFailure(false) // retries are ours, counted and logged
                 .addInterceptor(new BearerAuth())
+                .addNetworkInterceptor(new SendStamp())
                 .build();
         for (Endpoint endpoint : Endpoint.values()) transientRetry.put(endpoint, transientRetryFor(endpoint));
         metrics.watch(breakers::values, () -> portals.values().stream().filter(p -> p.daily.paused()).count());
@@ -166,7 +167,10 @@ final class HubSpotClient implements AutoCloseable {
             probeDaily(request, portal, cost);
         }
         RateBudget budget = portal.budget(endpoint);
-        long waited = budget.acquire();
+        long asked = System.currentTimeMillis();
+        RateBudget.Slot slot = budget.acquire();
+        long waited = System.currentTimeMillis() - asked;
+        request = request.newBuilder().tag(RateBudget.Slot.class, slot).build();
         if (waitedDaily > 0) metrics.waited("daily", waitedDaily);
         metrics.waited(endpoint.budget.label(), waited);
         cost.waitedMillis.addAndGet(waitedDaily + waited);
@@ -221,7 +225,10 @@ final class HubSpotClient implements AutoCloseable {
     private void probeDaily(Request waiting, Portal portal, Cost cost) throws InterruptedException {
         Request probe = new Request.Builder().url(settings.baseUrl() + "/crm/v3/objects/deals?limit=1&properties=hs_object_id")
                 .tag(AccessToken.class, waiting.tag(AccessToken.class)).get().build();
-        long waited = portal.general.acquire();
+        long asked = System.currentTimeMillis();
+        RateBudget.Slot slot = portal.general.acquire();
+        long waited = System.currentTimeMillis() - asked;
+        probe = probe.newBuilder().tag(RateBudget.Slot.class, slot).build();
         metrics.waited(Endpoint.Budget.GENERAL.label(), waited);
         cost.waitedMillis.addAndGet(waited);
         cost.requests.incrementAndGet();

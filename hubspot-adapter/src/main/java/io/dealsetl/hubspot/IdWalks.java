@@ -227,7 +227,10 @@ final class IdWalks implements AutoCloseable {
             done = nextId == null || trimmed || (r.last != null && nextId > r.last);
         } else {
             next = previous + 1;
-            done = results.size() < Extraction.SEARCH_PAGE || trimmed || (r.last != null && previous >= r.last);
+            // a page holding everything the search matches (its total) needs no empty page after it to say so
+            boolean complete = results.size() >= answer.path("total").asLong(Long.MAX_VALUE);
+            done = results.size() < Extraction.SEARCH_PAGE || complete || trimmed
+                    || (r.last != null && previous >= r.last);
         }
         r.next = next;
         if (done) {

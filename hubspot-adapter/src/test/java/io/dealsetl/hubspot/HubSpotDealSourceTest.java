@@ -374,9 +374,8 @@ class HubSpotDealSourceTest {
             source = HubSpotDealSource.create(settings(sim).meterRegistry(meters).build());
             drain(source.open(TOKEN, request, null));
         }
-        double pooled = meters.get("hubspot.requests").tags("status", "200").counters().stream()
-                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
-        assertThat(pooled).as("the first scan went through several connections at once").isGreaterThan(10);
+        int pooled = source.client().openConnections();
+        assertThat(pooled).as("connections the first scan left in the pool").isGreaterThan(3);
         // the same address, a new server: every idle pooled connection is now dead
         try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(3_000).port(port).build())) {
             Drained got = drain(source.open(TOKEN, request, null));
@@ -384,7 +383,8 @@ class HubSpotDealSourceTest {
             assertThat(got.deals()).hasSize(3_000);
             assertThat(meters.find("hubspot.requests").tag("status", "io_error").counters().stream()
                     .mapToDouble(io.micrometer.core.instrument.Counter::count).sum())
-                    .as("requests that met a dead connection").isLessThanOrEqualTo(1);
+                    // the three a stream sends as it opens (labels, count, first page) may each meet one
+                    .as("requests that met a dead connection").isLessThanOrEqualTo(3);
         } finally {
             source.close();
         }

@@ -129,7 +129,12 @@ class IncrementalExtractionTest {
 
             HubSpotDealSourceTest.Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(CONFIG, since), null));
 
-            assertThat(Checkpoint.parse(got.checkpoints().get(0)).lanes()).as("lanes").hasSize(4);
+            // one walk first; its first pages' round trips show one walk would leave the budget idle
+            assertThat(Checkpoint.parse(got.checkpoints().get(0)).lanes()).hasSize(1);
+            assertThat(got.checkpoints().stream().mapToInt(c -> {
+                List<Checkpoint.Lane> lanes = Checkpoint.parse(c).lanes();
+                return lanes == null ? 0 : lanes.size();
+            }).max().orElse(0)).as("lanes").isEqualTo(4);
             assertThat(got.deals().keySet()).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(got.ids()).doesNotHaveDuplicates();
         }
