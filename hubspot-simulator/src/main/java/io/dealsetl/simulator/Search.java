@@ -143,22 +143,29 @@ final class Search {
     }
 
     private NavigableMap<Long, Portal.Rec> idRange(List<Filter> group) {
+        long[] range = bounds(group, "hs_object_id", Search::parseLong);
+        if (range[0] > range[1]) return new java.util.TreeMap<>();
+        return portal.active().subMap(range[0], true, range[1], true);
+    }
+
+    /** The inclusive range the group's comparisons on one property allow, as {from, to}. */
+    private static long[] bounds(List<Filter> group, String property, java.util.function.ToLongFunction<String> parse) {
         long from = Long.MIN_VALUE;
         long to = Long.MAX_VALUE;
         for (Filter f : group) {
-            long v = parseLong(f.value());
+            if (!f.property().equals(property)) continue;
+            long v = parse.applyAsLong(f.value());
             switch (f.operator()) {
                 case "EQ" -> { from = Math.max(from, v); to = Math.min(to, v); }
                 case "GT" -> from = Math.max(from, v + 1);
                 case "GTE" -> from = Math.max(from, v);
                 case "LT" -> to = Math.min(to, v - 1);
                 case "LTE" -> to = Math.min(to, v);
-                case "BETWEEN" -> { from = Math.max(from, v); to = Math.min(to, parseLong(f.highValue())); }
+                case "BETWEEN" -> { from = Math.max(from, v); to = Math.min(to, parse.applyAsLong(f.highValue())); }
                 default -> { }
             }
         }
-        if (from > to) return new java.util.TreeMap<>();
-        return portal.active().subMap(from, true, to, true);
+        return new long[] {from, to};
     }
 
     private List<Portal.Rec> matches(List<List<Filter>> groups, String sortBy, boolean descending) {
@@ -185,21 +192,9 @@ final class Search {
 
     /** Matches of a key-only group, walking just the index range the hs_lastmodifieddate filters allow. */
     private List<Portal.Rec> byKeys(List<Filter> group) {
-        long from = Long.MIN_VALUE;
-        long to = Long.MAX_VALUE;
-        for (Filter f : group) {
-            if (!f.property().equals("hs_lastmodifieddate")) continue;
-            long v = millis(f.value());
-            switch (f.operator()) {
-                case "EQ" -> { from = Math.max(from, v); to = Math.min(to, v); }
-                case "GT" -> from = Math.max(from, v + 1);
-                case "GTE" -> from = Math.max(from, v);
-                case "LT" -> to = Math.min(to, v - 1);
-                case "LTE" -> to = Math.min(to, v);
-                case "BETWEEN" -> { from = Math.max(from, v); to = Math.min(to, millis(f.highValue())); }
-                default -> { }
-            }
-        }
+        long[] range = bounds(group, "hs_lastmodifieddate", Search::millis);
+        long from = range[0];
+        long to = range[1];
         List<Portal.Rec> out = new ArrayList<>();
         if (from > to) return out;
         for (long[] key : portal.byModified().subSet(new long[] {from, Long.MIN_VALUE}, true,
