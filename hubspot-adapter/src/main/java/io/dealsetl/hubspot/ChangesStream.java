@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
 final class ChangesStream implements DealStream {
     private static final Logger log = LoggerFactory.getLogger(ChangesStream.class);
     static final int PAGE = 200;
+    /**
+     * Round trips of the one walk looked at before deciding on lanes: the first requests to a server (a connection
+     * opened, code not yet compiled on either side) can take many times longer than the rest.
+     */
+    private static final int ROUND_TRIPS_BEFORE_LANES = 6;
     /** Fewer search pages than this per lane is not worth a lane, nor the search for the highest id. */
     private static final int MIN_PAGES_PER_LANE = 5;
 
@@ -224,15 +229,15 @@ final class ChangesStream implements DealStream {
     /**
      * Whether to split the one walk into lanes by id: a walk sends its next search only when the last is answered,
      * so it makes at most one search per round trip, and long round trips leave the search budget idle. Decided
-     * on the fastest of the first two pages' round trips on the wire (the first request on a connection, or to a
-     * server just started, is often far slower); then one search finds the highest changed id to split by.
+     * on the fastest of the first pages' round trips on the wire; then one search finds the highest changed id to
+     * split by.
      */
     private void considerWidening(Lane walk) {
         // called with the walk's page just taken and its next search not yet sent
         if (!mayWiden || lanes.size() != 1) return;
         if (bound == null) {
             fastestRoundTrip = Math.min(fastestRoundTrip, extraction.lastSearchRoundTripMillis());
-            if (++pagesTaken < 2) return;
+            if (++pagesTaken < ROUND_TRIPS_BEFORE_LANES) return;
             long pagesLeft = Math.max(0, (total == null ? 0 : total) - delivered) / PAGE;
             int n = lanesFor(pagesLeft);
             if (n < 2 || walk.done) {

@@ -67,8 +67,10 @@ final class HubSpotClient implements AutoCloseable {
 
     /** What one portal (one token) spends: HubSpot counts each of these apart. */
     private final class Portal {
-        final RateBudget general = new RateBudget(settings.generalLimit(), settings.generalWindow(), 200);
-        final RateBudget search = new RateBudget(settings.searchPerSecond(), Duration.ofSeconds(1), 25);
+        final RateBudget general = new RateBudget(settings.generalLimit(), settings.generalWindow(), 25,
+                RateBudget.Stamp.ON_ANSWER);
+        final RateBudget search = new RateBudget(settings.searchPerSecond(), Duration.ofSeconds(1), 25,
+                RateBudget.Stamp.ON_SEND);
         final DailyBudget daily = new DailyBudget(settings.dailyReserve(), settings.dailyProbeInterval());
         /** How long the last search took on the wire, budget waits left out. */
         volatile long searchRoundTripMillis = -1;
@@ -215,6 +217,9 @@ final class HubSpotClient implements AutoCloseable {
             // keep-alives closed): the retry then opens a fresh one instead of trying each stale one in turn
             http.connectionPool().evictAll();
             throw new Transient(what + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        } finally {
+            // an answer, a failure or an interruption: the place's time is known now (and never left open)
+            slot.answered();
         }
     }
 
@@ -244,6 +249,8 @@ final class HubSpotClient implements AutoCloseable {
         } catch (IOException e) {
             metrics.answered(Endpoint.LIST, "io_error");
             if (Thread.currentThread().isInterrupted()) throw new InterruptedException("daily probe interrupted");
+        } finally {
+            slot.answered();
         }
     }
 

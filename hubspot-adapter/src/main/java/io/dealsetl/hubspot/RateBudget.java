@@ -8,66 +8,90 @@ import java.util.Deque;
  * One HubSpot token's budget of one kind (general or search), shared by every stream using the token: a rolling
  * window sized by what HubSpot reports, plus a pause after a 429. Blocks callers until a request may go.
  *
- * <p>HubSpot counts a request when it arrives, we when we send it. Each request's place in the window is stamped
- * again when its bytes are about to be written ({@link SendStamp}, after any wait for a connection), and the window
- * is kept a margin longer than HubSpot's, so that a request sent on time never arrives early. The margin starts
- * small (search has five requests a second: 100 ms would cost a tenth of it) and doubles after each 429 this
- * budget meets.
+ * <p>HubSpot counts a request when it arrives, somewhere between our sending it and its answer coming back. A
+ * request's place in the window is therefore kept from the moment its answer came back
+ * ({@link Stamp#ON_ANSWER}): then a request sent a window later can never arrive within HubSpot's window of it,
+ * however late the first was counted, at the cost of one round trip per window. That costs the ten-second general
+ * window a fiftieth at 200 ms round trips, and spares it a 429 that HubSpot makes us wait ten seconds after. The
+ * search window is one second, where a round trip would cost a fifth: its places are kept from the moment the
+ * request goes on the wire ({@link Stamp#ON_SEND}, see {@link SendStamp}), with a margin that starts small and
+ * doubles after each 429 (which costs a second).
  */
 final class RateBudget {
     private static final long MAX_MARGIN_MILLIS = 400;
+    private static final long IN_FLIGHT = Long.MAX_VALUE;
 
-    /** A request's place in the window: when it was sent, as near to the wire as we can tell. */
-    static final class Slot {
-        private volatile long sentAt;
+    /** From when a request holds its place in the window. */
+    enum Stamp { ON_SEND, ON_ANSWER }
 
-        Slot(long now) {
-            this.sentAt = now;
+    /** A request's place in the window. */
+    final class Slot {
+        private long at;
+
+        private Slot(long at) {
+            this.at = at;
         }
 
-        void sentNow() {
-            sentAt = System.currentTimeMillis();
+        /** The request goes on the wire now. */
+        void sent() {
+            if (stamp == Stamp.ON_SEND) {
+                synchronized (RateBudget.this) {
+                    at = System.currentTimeMillis();
+                }
+            }
+        }
+
+        /** The request's answer (or failure) came back. */
+        void answered() {
+            if (stamp == Stamp.ON_ANSWER) {
+                synchronized (RateBudget.this) {
+                    at = System.currentTimeMillis();
+                    RateBudget.this.notifyAll();
+                }
+            }
         }
     }
 
-    private final Deque<Slot> sent = new ArrayDeque<>();
+    private final Stamp stamp;
+    private final Deque<Slot> slots = new ArrayDeque<>();
     private int limit;
     private long windowMillis;
     private long marginMillis;
     private long pausedUntil;
 
-    RateBudget(int limit, Duration window, long marginMillis) {
+    RateBudget(int limit, Duration window, long marginMillis, Stamp stamp) {
         this.limit = limit;
         this.windowMillis = window.toMillis();
         this.marginMillis = marginMillis;
+        this.stamp = stamp;
     }
 
-    /** Waits until a request may be sent and takes its place in the window; the caller stamps it on sending. */
+    /** Waits until a request may be sent and takes its place in the window. */
     Slot acquire() throws InterruptedException {
         synchronized (this) {
             while (true) {
                 long now = System.currentTimeMillis();
                 long window = windowMillis + marginMillis;
                 long expired = now - window;
-                // stamped again on sending, slots are not kept in time order: each is looked at
-                sent.removeIf(s -> s.sentAt <= expired);
+                // places are stamped again later, so they are not in time order: each is looked at
+                slots.removeIf(s -> s.at <= expired);
                 long wait = 0;
-                if (now < pausedUntil) wait = pausedUntil - now;
-                else if (limit > 0 && sent.size() >= limit) wait = oldest() + window - now;
+                if (now < pausedUntil) {
+                    wait = pausedUntil - now;
+                } else if (limit > 0 && slots.size() >= limit) {
+                    long oldest = IN_FLIGHT;
+                    for (Slot s : slots) oldest = Math.min(oldest, s.at);
+                    // all in flight: an answer will wake us
+                    wait = oldest == IN_FLIGHT ? window : oldest + window - now;
+                }
                 if (wait <= 0) {
-                    Slot slot = new Slot(now);
-                    sent.addLast(slot);
+                    Slot slot = new Slot(stamp == Stamp.ON_ANSWER ? IN_FLIGHT : now);
+                    slots.addLast(slot);
                     return slot;
                 }
                 wait(wait);
             }
         }
-    }
-
-    private long oldest() {
-        long oldest = Long.MAX_VALUE;
-        for (Slot s : sent) oldest = Math.min(oldest, s.sentAt);
-        return oldest;
     }
 
     /** Adopts the limit HubSpot reports for this token. */
