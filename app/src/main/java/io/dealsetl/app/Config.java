@@ -36,6 +36,8 @@ import java.util.function.Function;
  * @param schedulePoll       how often this instance looks for schedules that are due
  * @param corsAllowedOrigins origins whose browser pages may call the API ({@code *} for any); empty for none
  * @param maxConnectionsPerClient connections one client address may hold open, 0 for no limit
+ * @param hubspotDailyReserve share (0 to below 1) of each HubSpot portal's daily request limit left to its other
+ *                           integrations: scans pause rather than go below it
  * @param logLevel           the root log level, upper case
  */
 public record Config(
@@ -55,6 +57,7 @@ public record Config(
         Duration schedulePoll,
         List<String> corsAllowedOrigins,
         int maxConnectionsPerClient,
+        double hubspotDailyReserve,
         LogFormat logFormat,
         String logLevel,
         MetricsAccess metricsAccess) {
@@ -128,6 +131,7 @@ public record Config(
         int schedulePollSeconds = r.integer("SCHEDULE_POLL_SECONDS", 5, 1, 60);
         List<String> corsAllowedOrigins = r.setting("CORS_ALLOWED_ORIGINS", List.of(), Config::origins);
         int maxConnectionsPerClient = r.integer("MAX_CONNECTIONS_PER_CLIENT", 1000, 0, 1_000_000);
+        Double dailyReservePercent = r.setting("HUBSPOT_DAILY_RESERVE", 10.0, Config::percent);
         LogFormat logFormat = logFormat(r);
         String logLevel = r.setting("LOG_LEVEL", "INFO", level -> {
             String upper = level.toUpperCase(Locale.ROOT);
@@ -139,8 +143,8 @@ public record Config(
         return new Config(port, bindAddress, databaseUrl, dataDir, hubspotBaseUrl, etlApiKey, tokenKey,
                 previousTokenKey, workers, Duration.ofSeconds(leaseSeconds), Duration.ofMillis(pollMillis),
                 Duration.ofMinutes(overlapMinutes), resultsConcurrency, Duration.ofSeconds(schedulePollSeconds),
-                corsAllowedOrigins == null ? List.of() : corsAllowedOrigins, maxConnectionsPerClient, logFormat, logLevel,
-                metricsAccess);
+                corsAllowedOrigins == null ? List.of() : corsAllowedOrigins, maxConnectionsPerClient,
+                dailyReservePercent / 100, logFormat, logLevel, metricsAccess);
     }
 
     public boolean embeddedDatabase() {
@@ -159,6 +163,7 @@ public record Config(
                 + ", workerThreads=" + workerThreads + ", lease=" + leaseDuration
                 + ", resultsConcurrency=" + resultsConcurrency + ", schedulePoll=" + schedulePoll
                 + ", corsAllowedOrigins=" + corsAllowedOrigins + ", maxConnectionsPerClient=" + maxConnectionsPerClient
+                + ", hubspotDailyReserve=" + hubspotDailyReserve
                 + ", logFormat=" + logFormat
                 + ", logLevel=" + logLevel + ", metricsAccess=" + metricsAccess + "]";
     }
@@ -204,6 +209,18 @@ public record Config(
         } catch (URISyntaxException e) {
             return false;
         }
+    }
+
+    /** A percentage from 0 to below 100, written {@code 10} or {@code 10%}. */
+    private static double percent(String raw) {
+        String number = raw.endsWith("%") ? raw.substring(0, raw.length() - 1).strip() : raw;
+        try {
+            double value = Double.parseDouble(number);
+            if (value >= 0 && value < 100) return value;
+        } catch (NumberFormatException e) {
+            // the message below says what is wanted
+        }
+        throw new IllegalArgumentException("must be a percentage from 0 to below 100 (such as 10 or 2.5%)");
     }
 
     private static String checkBindAddress(String host) {

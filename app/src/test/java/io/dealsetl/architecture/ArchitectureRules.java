@@ -5,6 +5,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
@@ -42,11 +45,23 @@ final class ArchitectureRules {
     static final ArchRule NO_PACKAGE_CYCLES = slices().matching("io.dealsetl.(**)").should().beFreeOfCycles()
             .as("no package cycles");
 
+    /** Public and nested only in public classes: a type other packages can name (a member of a package-private type is not). */
+    private static final DescribedPredicate<JavaClass> REACHABLE_FROM_OUTSIDE =
+            new DescribedPredicate<>("reachable from other packages") {
+                @Override
+                public boolean test(JavaClass type) {
+                    for (JavaClass c = type; c != null; c = c.getEnclosingClass().orElse(null)) {
+                        if (!c.getModifiers().contains(JavaModifier.PUBLIC)) return false;
+                    }
+                    return true;
+                }
+            };
+
     /** An adapter shows its door and nothing else; the rest is package-private, free to change. */
     static final ArchRule ADAPTER_INTERNALS_ARE_NOT_PUBLIC = classes()
             .that().resideInAnyPackage("io.dealsetl.hubspot..", "io.dealsetl.postgres..", "io.dealsetl.http..",
                     "io.dealsetl.engine..")
-            .and().arePublic()
+            .and().arePublic().and(REACHABLE_FROM_OUTSIDE)
             .should().haveNameMatching(String.join("|",
                     "io\\.dealsetl\\.hubspot\\.HubSpotDealSource",
                     "io\\.dealsetl\\.hubspot\\.HubSpotSettings(\\$\\w+)?",

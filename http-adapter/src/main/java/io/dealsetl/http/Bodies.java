@@ -42,7 +42,9 @@ final class Bodies {
                       String modifiedSince, boolean incrementalFallbackToFull) {
     }
 
-    record HubSpotBody(long requests, long rateLimitedResponses, double rateLimitWaitSeconds) {
+    /** @param notice what the user should know about the extraction as it stands (a pause, a slower route), or null */
+    record HubSpotBody(long requests, long rateLimitedResponses, double rateLimitWaitSeconds,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String notice) {
     }
 
     record ResultsSummaryBody(long totalDeals, BigDecimal totalValue, BigDecimal avgDealValue,

@@ -41,7 +41,7 @@ final class ScanJson {
                 new Bodies.ConfigBody(config.batchSize(), config.properties().size(), config.includeArchived(),
                         config.pipeline(), Formats.date(scan.modifiedSince()), scan.ranAsFullFallback()),
                 new Bodies.HubSpotBody(source.requests(), source.rateLimited(),
-                        Math.round(source.rateLimitWaitMillis() / 100.0) / 10.0),
+                        Math.round(source.rateLimitWaitMillis() / 100.0) / 10.0, source.notice()),
                 summary.map(ScanJson::resultsSummary).orElse(null),
                 error == null ? null : new Bodies.ScanErrorBody(error.code(), error.message(), error.details()),
                 scan.cancelReason(),

@@ -2,30 +2,35 @@ package io.dealsetl.hubspot;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.List;
 
 /**
  * Where an extraction stands, as the opaque string the domain stores with each batch.
  *
- * @param phase       ACTIVE (list of live deals), CHANGES (search of changed deals), ARCHIVED, DONE
- * @param after       list cursor for the next page, or null at a phase's start
- * @param lowerMs     changes, one lane (checkpoints written before lanes): next search starts at
- *                    hs_lastmodifieddate &gt;= this
- * @param drainMs     changes, one lane: the millisecond being drained by id, or null
- * @param drainAfterId changes, one lane: drain continues after this hs_object_id
- * @param walks       active: the id ranges of a partitioned list walk
- * @param lanes       changes: the id ranges the search walks in parallel
+ * @param phase          ACTIVE (live deals), CHANGES (search of changed deals), ARCHIVED, DONE
+ * @param after          the cursor of a single list walk (archived deals, opaque cursors), or null at its start
+ * @param ranges         active: the id ranges walked in parallel, each through the list endpoint or search
+ * @param idsPerDeal     active: how sparse the ids are, to tell a range worth splitting
+ * @param searchFallback why search is no longer used for this scan, or null while it is
+ * @param lanes          changes: the id ranges the search walks in parallel
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record Checkpoint(String phase, String after, Long lowerMs, Long drainMs, String drainAfterId,
-                  java.util.List<Walk> walks, java.util.List<Lane> lanes) {
+record Checkpoint(String phase, String after, List<Range> ranges, Long idsPerDeal, String searchFallback,
+                  List<Lane> lanes) {
+
+    static final String ACTIVE = "ACTIVE";
+    static final String CHANGES = "CHANGES";
+    static final String ARCHIVED = "ARCHIVED";
+    static final String DONE = "DONE";
 
     /**
-     * One id range of a partitioned list walk.
+     * One id range of a full scan.
      *
-     * @param after next cursor to fetch (the seed until the first page)
-     * @param last  highest id the walk covers, or null for the last (open-ended) walk
+     * @param via  LIST or SEARCH
+     * @param from the lowest id not yet delivered
+     * @param last the highest id the range covers, or null for the open end (deals created during the scan)
      */
-    record Walk(String after, Long last, boolean done) {
+    record Range(String via, long from, Long last, boolean done) {
     }
 
     /**
@@ -40,19 +45,12 @@ record Checkpoint(String phase, String after, Long lowerMs, Long drainMs, String
     record Lane(Long firstId, Long lastId, long lowerMs, Long drainMs, String drainAfterId, boolean done) {
     }
 
-    Checkpoint(String phase, String after) {
-        this(phase, after, null, null, null, null, null);
-    }
-
-    static final String ACTIVE = "ACTIVE";
-    static final String CHANGES = "CHANGES";
-    static final String ARCHIVED = "ARCHIVED";
-    static final String DONE = "DONE";
-
     static Checkpoint parse(String text) {
         if (text == null || text.isBlank()) return null;
         try {
-            return HubSpotClient.JSON.readValue(text, Checkpoint.class);
+            Checkpoint c = HubSpotClient.JSON.readValue(text, Checkpoint.class);
+            if (c.phase() == null) throw new IllegalArgumentException("not a HubSpot extraction checkpoint");
+            return c;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a HubSpot extraction checkpoint");
         }

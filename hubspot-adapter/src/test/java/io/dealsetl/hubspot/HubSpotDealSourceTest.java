@@ -39,8 +39,12 @@ class HubSpotDealSourceTest {
     }
 
     static HubSpotDealSource source(HubSpotSimulator sim) {
-        return HubSpotDealSource.create(HubSpotSettings.defaults(sim.baseUrl())
-                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200)).withLimits(1000, Duration.ofSeconds(10), 50));
+        return HubSpotDealSource.create(settings(sim).build());
+    }
+
+    static HubSpotSettings.Builder settings(HubSpotSimulator sim) {
+        return HubSpotSettings.builder(sim.baseUrl()).retries(8, Duration.ofMillis(20), Duration.ofMillis(200))
+                .generalLimit(1000, Duration.ofSeconds(10)).searchPerSecond(50);
     }
 
     /** Every batch, in order; the list of ids keeps duplicates so tests can count them. */
@@ -222,20 +226,31 @@ class HubSpotDealSourceTest {
             Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(SOME_PROPERTIES, null), null));
 
             assertThat(got.ids()).hasSize(1_200).doesNotHaveDuplicates();
-            assertThat(got.checkpoints()).allSatisfy(c -> assertThat(c).doesNotContain("walks"));
+            assertThat(got.checkpoints()).allSatisfy(c -> assertThat(c).doesNotContain("ranges"));
         }
     }
 
     @Test
-    void ids_out_of_order_after_the_first_page_abandon_partitioning_and_lose_nothing() {
+    void list_pages_out_of_id_order_hand_their_ranges_to_search_walks_and_lose_or_double_nothing() {
         try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(2_000).unorderedPages(true).build())) {
+            Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(SOME_PROPERTIES, null), null));
+
+            assertThat(got.ids()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(
+                    sim.portal().deals().stream().map(SimDeal::id).toList());
+        }
+    }
+
+    @Test
+    void with_search_refused_and_list_pages_out_of_order_one_plain_walk_from_the_start_loses_nothing() {
+        try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(2_000).unorderedPages(true)
+                .searchFault(SimulatorConfig.SearchFault.REJECT).build())) {
             Drained got = drain(source(sim).open(TOKEN, new ExtractionRequest(SOME_PROPERTIES, null), null));
 
             assertThat(got.deals().keySet()).containsExactlyInAnyOrderElementsOf(
                     sim.portal().deals().stream().map(SimDeal::id).toList());
-            // the restart reads the first page again; the store upserts it
+            // the plain walk reads the first page again; the store upserts it
             assertThat(got.ids().size() - got.deals().size()).isLessThanOrEqualTo(100);
-            assertThat(got.checkpoints().get(got.checkpoints().size() - 1)).doesNotContain("walks");
+            assertThat(got.checkpoints().get(got.checkpoints().size() - 1)).doesNotContain("ranges");
         }
     }
 
@@ -254,7 +269,7 @@ class HubSpotDealSourceTest {
                 }
                 checkpoint = b.checkpoint();
             }
-            assertThat(checkpoint).contains("walks");
+            assertThat(checkpoint).contains("ranges");
 
             drain(source.open(TOKEN, request, checkpoint)).deals().keySet().forEach(seen::add);
 
@@ -353,21 +368,25 @@ class HubSpotDealSourceTest {
             port = free.getLocalPort();
         }
         ExtractionRequest request = new ExtractionRequest(SOME_PROPERTIES, null);
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         HubSpotDealSource source;
-        long firstRun;
         try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(3_000).port(port).build())) {
-            source = source(sim);
-            DealStream stream = source.open(TOKEN, request, null);
-            drain(stream);
-            firstRun = stream.stats().requests();
+            source = HubSpotDealSource.create(settings(sim).meterRegistry(meters).build());
+            drain(source.open(TOKEN, request, null));
         }
+        int pooled = source.client().openConnections();
+        assertThat(pooled).as("connections the first scan left in the pool").isGreaterThan(3);
         // the same address, a new server: every idle pooled connection is now dead
         try (HubSpotSimulator sim = HubSpotSimulator.start(unlimited(3_000).port(port).build())) {
-            DealStream stream = source.open(TOKEN, request, null);
-            Drained got = drain(stream);
+            Drained got = drain(source.open(TOKEN, request, null));
 
             assertThat(got.deals()).hasSize(3_000);
-            assertThat(stream.stats().requests()).as("requests, retries included").isLessThanOrEqualTo(firstRun + 1);
+            assertThat(meters.find("hubspot.requests").tag("status", "io_error").counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum())
+                    // the three a stream sends as it opens (labels, count, first page) may each meet one
+                    .as("requests that met a dead connection").isLessThanOrEqualTo(3);
+        } finally {
+            source.close();
         }
     }
 }

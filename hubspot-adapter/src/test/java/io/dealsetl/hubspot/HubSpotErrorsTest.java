@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dealsetl.domain.port.ExtractionFailure;
 import io.dealsetl.domain.access.AccessToken;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -21,13 +23,15 @@ class HubSpotErrorsTest {
     MockWebServer server;
     HubSpotClient client;
     HubSpotClient.Cost cost = new HubSpotClient.Cost();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeEach
     void start() throws Exception {
         server = new MockWebServer();
         server.start();
         String base = server.url("/").toString();
-        client = new HubSpotClient(HubSpotSettings.defaults(base).withBackoff(Duration.ofMillis(10), Duration.ofMillis(50)));
+        client = new HubSpotClient(HubSpotSettings.builder(base).retries(8, Duration.ofMillis(10), Duration.ofMillis(50))
+                .dailyProbeInterval(Duration.ofMillis(300)).meterRegistry(meters).build());
     }
 
     @AfterEach
@@ -42,7 +46,7 @@ class HubSpotErrorsTest {
     }
 
     JsonNode get() {
-        return client.get(TOKEN, "/crm/v3/objects/deals?limit=1", cost);
+        return client.get(TOKEN, Endpoint.LIST, "/crm/v3/objects/deals?limit=1", cost);
     }
 
     @Test
@@ -79,14 +83,88 @@ class HubSpotErrorsTest {
         assertThat(cost.waitedMillis.get()).isGreaterThanOrEqualTo(1000);
     }
 
-    @Test
-    void the_daily_limit_fails_at_once_instead_of_waiting_for_midnight() {
-        enqueue(429, "{\"status\":\"error\",\"message\":\"You have reached your daily limit.\",\"errorType\":\"RATE_LIMIT\","
-                + "\"correlationId\":\"c033cdaa-2c40-4a64-ae48-b4cec88dad24\",\"policyName\":\"DAILY\"}");
+    static final String DAILY_429 = "{\"status\":\"error\",\"message\":\"You have reached your daily limit.\","
+            + "\"errorType\":\"RATE_LIMIT\",\"correlationId\":\"c033cdaa-2c40-4a64-ae48-b4cec88dad24\","
+            + "\"policyName\":\"DAILY\",\"requestId\":\"3d3e35b7-0dae-4b9f-a6e3-9c230cbcf8dd\"}";
 
-        assertThatThrownBy(this::get).isInstanceOfSatisfying(ExtractionFailure.class,
-                e -> assertThat(e.error().code()).isEqualTo("hubspot_rate_limited"));
-        assertThat(server.getRequestCount()).isEqualTo(1);
+    @Test
+    void the_daily_limit_waits_for_the_reset_probing_for_it_instead_of_failing() {
+        enqueue(429, DAILY_429);
+        enqueue(429, DAILY_429);
+        enqueue(200, OK, "X-HubSpot-RateLimit-Daily", "250000", "X-HubSpot-RateLimit-Daily-Remaining", "249999");
+
+        long start = System.nanoTime();
+        assertThat(get().path("results").isArray()).isTrue();
+
+        assertThat(server.getRequestCount()).as("the 429, one probe before the reset, one after").isEqualTo(3);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("two probe intervals")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(550));
+        assertThat(client.dailyPause(TOKEN)).isNull();
+    }
+
+    @Test
+    void requests_stop_at_the_daily_reserve_until_a_probe_finds_the_budget_restored() throws Exception {
+        enqueue(200, OK, "X-HubSpot-RateLimit-Daily", "1000", "X-HubSpot-RateLimit-Daily-Remaining", "101");
+        enqueue(200, OK, "X-HubSpot-RateLimit-Daily", "1000", "X-HubSpot-RateLimit-Daily-Remaining", "100");
+        enqueue(200, OK, "X-HubSpot-RateLimit-Daily", "1000", "X-HubSpot-RateLimit-Daily-Remaining", "99");
+        enqueue(200, OK, "X-HubSpot-RateLimit-Daily", "1000", "X-HubSpot-RateLimit-Daily-Remaining", "1000");
+        get();
+        get(); // 101 left, 1 more than the reserve of 100: it may go
+
+        java.util.concurrent.CompletableFuture<JsonNode> held = java.util.concurrent.CompletableFuture.supplyAsync(this::get);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (client.dailyPause(TOKEN) == null && System.nanoTime() < deadline) Thread.onSpinWait();
+        String pause = client.dailyPause(TOKEN);
+        held.get(5, java.util.concurrent.TimeUnit.SECONDS); // the probe finds 99 left: held on
+        JsonNode after = get();                                // the next probe finds the reset
+
+        assertThat(pause).contains("100 of its 1,000 daily API requests left").contains("10%").contains("reset");
+        assertThat(after.path("results").isArray()).isTrue();
+        assertThat(server.getRequestCount()).isEqualTo(4);
+        assertThat(client.dailyPause(TOKEN)).isNull();
+    }
+
+    @Test
+    void a_search_held_at_the_daily_reserve_sends_a_general_probe_to_learn_of_the_reset_as_search_answers_report_nothing()
+            throws Exception {
+        enqueue(200, OK, "X-HubSpot-RateLimit-Daily", "1000", "X-HubSpot-RateLimit-Daily-Remaining", "100");
+        enqueue(200, OK, "X-HubSpot-RateLimit-Daily", "1000", "X-HubSpot-RateLimit-Daily-Remaining", "1000");
+        enqueue(200, "{\"total\": 0, \"results\": []}");
+        get();
+
+        JsonNode found = client.post(TOKEN, Endpoint.SEARCH, "/crm/v3/objects/deals/search",
+                HubSpotClient.JSON.createObjectNode().put("limit", 1), cost);
+
+        assertThat(found.path("total").asInt()).isZero();
+        server.takeRequest();
+        assertThat(server.takeRequest().getUrl().encodedPath()).as("the probe").isEqualTo("/crm/v3/objects/deals");
+        assertThat(server.takeRequest().getMethod()).isEqualTo("POST");
+        assertThat(client.dailyPause(TOKEN)).isNull();
+    }
+
+    @Test
+    void metrics_count_requests_by_endpoint_and_status_and_429s_by_budget_without_the_token() {
+        enqueue(429, "{\"status\":\"error\",\"message\":\"You have reached your ten_secondly_rolling limit.\","
+                + "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}", "Retry-After", "1");
+        enqueue(503, "{}");
+        enqueue(200, OK);
+
+        get();
+
+        assertThat(meters.get("hubspot.requests").tags("endpoint", "list", "status", "429").counter().count()).isEqualTo(1);
+        assertThat(meters.get("hubspot.requests").tags("endpoint", "list", "status", "503").counter().count()).isEqualTo(1);
+        assertThat(meters.get("hubspot.requests").tags("endpoint", "list", "status", "200").counter().count()).isEqualTo(1);
+        assertThat(meters.get("hubspot.rate_limited").tags("budget", "general").counter().count()).isEqualTo(1);
+        assertThat(meters.get("hubspot.retries").tags("endpoint", "list").counter().count()).isEqualTo(1);
+        assertThat(meters.get("hubspot.rate_budget.wait").tags("budget", "general").timer().totalTime(
+                java.util.concurrent.TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(1000);
+        assertThat(meters.get("hubspot.circuit_breakers").tags("state", "closed").gauge().value()).isEqualTo(1);
+        for (Meter meter : meters.getMeters()) {
+            assertThat(meter.getId().getTags()).allSatisfy(tag -> {
+                assertThat(tag.getValue()).doesNotContain(TOKEN.value()).doesNotContain(TOKEN.fingerprint())
+                        .doesNotContain("/");
+            });
+        }
     }
 
     @Test

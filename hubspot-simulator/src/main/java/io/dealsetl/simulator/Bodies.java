@@ -35,16 +35,30 @@ final class Bodies {
     }
 
     static ObjectNode tenSecondlyLimit() {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("status", "error");
-        body.put("message", "You have reached your ten_secondly_rolling limit.");
-        body.put("errorType", "RATE_LIMIT");
-        body.put("correlationId", UUID.randomUUID().toString());
-        body.put("policyName", "TEN_SECONDLY_ROLLING");
+        ObjectNode body = rateLimit("You have reached your ten_secondly_rolling limit.", "TEN_SECONDLY_ROLLING");
         body.put("groupName", "publicapi:private-app-api-calls-ten-secondly:6748263");
         return body;
     }
 
+    /** The official example of HubSpot's usage guidelines. */
+    static ObjectNode dailyLimit() {
+        ObjectNode body = rateLimit("You have reached your daily limit.", "DAILY");
+        body.put("requestId", UUID.randomUUID().toString());
+        return body;
+    }
+
+    /** HubSpot's 429 body for its general limits: errorType and policyName instead of a category. */
+    private static ObjectNode rateLimit(String message, String policy) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("status", "error");
+        body.put("message", message);
+        body.put("errorType", "RATE_LIMIT");
+        body.put("correlationId", UUID.randomUUID().toString());
+        body.put("policyName", policy);
+        return body;
+    }
+
+    /** What HubSpot's Node client recognises the search limit by; search 429s carry no policyName. */
     static ObjectNode secondlyLimit() {
         return error("You have reached your secondly limit.", "RATE_LIMITS");
     }

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +28,10 @@ import java.util.regex.Pattern;
 /**
  * A fake of HubSpot's CRM v3 deals API, as documented (see shared/reference/hubspot/FACTS.md): list with
  * {@code after} cursors, search with offsets and the 10,000-result cap, batch read, properties, pipelines,
- * bearer-token auth with HubSpot's 401/403 bodies, per-token rolling rate limits with HubSpot's 429 bodies and
- * headers, latency and injected faults. Serves on 127.0.0.1.
+ * bearer-token auth with HubSpot's 401/403 bodies, HubSpot's separate budgets per token (the general rolling
+ * window with its X-HubSpot-RateLimit-* headers, the search API's five per second without headers, the daily
+ * limit both spend) with HubSpot's 429 body for each, search index lag, latency and injected faults. Serves on
+ * 127.0.0.1.
  */
 public final class HubSpotSimulator implements AutoCloseable {
     public static final String DEFAULT_TOKEN = "pat-na1-11111111-2222-4333-8444-555555555555";
@@ -86,6 +89,16 @@ public final class HubSpotSimulator implements AutoCloseable {
         return stats;
     }
 
+    /** From now on, search answers show deals as they were {@code lag} ago (zero: the index has caught up). */
+    public void searchIndexLag(Duration lag) {
+        search.lag(lag);
+    }
+
+    /** The portal's daily reset (midnight in its time zone): every token's daily budget is whole again. */
+    public void resetDailyLimits() {
+        limits.resetDaily();
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -129,11 +142,16 @@ public final class HubSpotSimulator implements AutoCloseable {
             RateLimits.Verdict verdict = isSearch ? limits.trySearch(token) : limits.tryGeneral(token);
             if (!verdict.allowed()) {
                 stats.rateLimited.incrementAndGet();
-                if (config.retryAfterOn429()) {
+                if (config.retryAfterOn429() && verdict.retryAfterSeconds() > 0) {
                     exchange.getResponseHeaders().set("Retry-After", Long.toString(verdict.retryAfterSeconds()));
                 }
+                // search answers carry none of the rate-limit headers, refused or not
                 if (!isSearch) limits.headers(exchange.getResponseHeaders(), token);
-                sendJson(exchange, 429, isSearch ? Bodies.secondlyLimit() : Bodies.tenSecondlyLimit());
+                sendJson(exchange, 429, switch (verdict.refusal()) {
+                    case DAILY -> Bodies.dailyLimit();
+                    case SEARCH -> Bodies.secondlyLimit();
+                    default -> Bodies.tenSecondlyLimit();
+                });
                 return;
             }
             if (!isSearch) limits.headers(exchange.getResponseHeaders(), token);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -33,22 +34,45 @@ public final class Portal {
     private final long seed;
     private final int customProperties;
     private final int sharedTimestampDeals;
+    private final List<String> propertyNames;
+    private final Set<String> propertyNameSet;
+    private final String[] customNames;
     private final NavigableMap<Long, Rec> active = new ConcurrentSkipListMap<>();
     private final NavigableMap<Long, Rec> archived = new ConcurrentSkipListMap<>();
     /** Active deals ordered by (hs_lastmodifieddate, id): what incremental searches walk. */
     private final NavigableSet<long[]> byModified = new ConcurrentSkipListSet<>(
             Comparator.<long[]>comparingLong(k -> k[0]).thenComparingLong(k -> k[1]));
+    /**
+     * Deals mutated (created, changed, archived) since the simulator started, by id: the search index may not
+     * show them yet (see {@link #searchable}).
+     */
+    private final NavigableMap<Long, Rec> mutated = new ConcurrentSkipListMap<>();
     private long nextId;
     private long lastMutation;
 
-    /** A deal: generated from (seed, index) unless index < 0; overrides win over generated values. */
-    record Rec(long id, int index, Map<String, String> overrides, long createdMs, long updatedMs, long archivedMs) {
+    /**
+     * A deal: generated from (seed, index) unless index &lt; 0; overrides win over generated values.
+     *
+     * @param updatedMs when this version was written (its hs_lastmodifieddate)
+     * @param previous  the version this one replaced, or null: what a lagging search index still shows
+     */
+    record Rec(long id, int index, Map<String, String> overrides, long createdMs, long updatedMs, long archivedMs,
+               Rec previous) {
     }
 
     Portal(SimulatorConfig config) {
         this.seed = config.seed();
         this.customProperties = config.customProperties();
         this.sharedTimestampDeals = config.sharedTimestampDeals();
+        // named once: generating a deal's values must not format hundreds of names each time
+        this.customNames = new String[customProperties + 1];
+        List<String> names = new ArrayList<>(STANDARD_PROPERTIES);
+        for (int k = 1; k <= customProperties; k++) {
+            customNames[k] = customName(k);
+            names.add(customNames[k]);
+        }
+        this.propertyNames = List.copyOf(names);
+        this.propertyNameSet = Set.copyOf(names);
         int total = config.deals() + config.archivedDeals();
         int changedEvery = config.changedDeals() <= 0 ? 0 : Math.max(1, config.deals() / config.changedDeals());
         int changed = 0;
@@ -58,19 +82,42 @@ public final class Portal {
             long created = BASE_CREATED + i * 60_000L + (i * 7919L) % 60_000;
             long modified = i < sharedTimestampDeals ? SHARED_MODIFIED
                     : created + new SplittableRandom(seed + i * 31L).nextLong(1, 90L * 86_400_000L);
+            Rec previous = null;
             if (changedEvery > 0 && i % changedEvery == 0 && changed < config.changedDeals()) {
+                previous = new Rec(id, i, null, created, modified, 0, null);
                 modified = startedMs + changed++;
             }
             if (i < config.deals()) {
-                Rec rec = new Rec(id, i, null, created, modified, 0);
+                Rec rec = new Rec(id, i, null, created, modified, 0, previous);
                 active.put(id, rec);
                 byModified.add(new long[] {modified, id});
+                if (previous != null) mutated.put(id, rec);
             } else {
-                archived.put(id, new Rec(id, i, null, created, modified, modified + 1000));
+                archived.put(id, new Rec(id, i, null, created, modified, modified + 1000, null));
             }
             nextId = id + 7;
         }
         lastMutation = startedMs + changed;
+    }
+
+    /** The portal a simulator with this configuration serves, without serving it (deals are computed, not held). */
+    public static Portal of(SimulatorConfig config) {
+        return new Portal(config);
+    }
+
+    /** A live deal as it is now, or null when there is none with that id. */
+    public SimDeal deal(String id) {
+        try {
+            Rec rec = active.get(Long.parseLong(id));
+            return rec == null ? null : toDeal(rec);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** How many live deals there are. */
+    public int size() {
+        return active.size();
     }
 
     /** Current non-archived deals in ascending id order. */
@@ -83,9 +130,12 @@ public final class Portal {
     }
 
     public List<String> propertyNames() {
-        List<String> names = new ArrayList<>(STANDARD_PROPERTIES);
-        for (int k = 1; k <= customProperties; k++) names.add(customName(k));
-        return names;
+        return propertyNames;
+    }
+
+    /** Whether the portal has a deal property of that name (requested unknown ones are left out of answers). */
+    boolean hasProperty(String name) {
+        return propertyNameSet.contains(name);
     }
 
     public synchronized SimDeal create(Map<String, String> properties) {
@@ -96,9 +146,10 @@ public final class Portal {
         values.put("createdate", iso(now));
         values.put("hs_lastmodifieddate", iso(now));
         values.put("hs_object_id", Long.toString(id));
-        Rec rec = new Rec(id, -1, values, now, now, 0);
+        Rec rec = new Rec(id, -1, values, now, now, 0, null);
         active.put(id, rec);
         byModified.add(new long[] {now, id});
+        mutated.put(id, rec);
         return toDeal(rec);
     }
 
@@ -109,10 +160,11 @@ public final class Portal {
         Map<String, String> values = old.overrides == null ? new HashMap<>() : new HashMap<>(old.overrides);
         values.putAll(changes);
         values.put("hs_lastmodifieddate", iso(now));
-        Rec rec = new Rec(old.id, old.index, values, old.createdMs, now, 0);
+        Rec rec = new Rec(old.id, old.index, values, old.createdMs, now, 0, old);
         byModified.remove(new long[] {old.updatedMs, old.id});
         active.put(old.id, rec);
         byModified.add(new long[] {now, old.id});
+        mutated.put(old.id, rec);
         return toDeal(rec);
     }
 
@@ -121,8 +173,9 @@ public final class Portal {
         if (old == null) throw new IllegalArgumentException("no active deal " + id);
         byModified.remove(new long[] {old.updatedMs, old.id});
         long now = Math.max(tick(), old.updatedMs + 1);
-        Rec rec = new Rec(old.id, old.index, old.overrides, old.createdMs, now, now);
+        Rec rec = new Rec(old.id, old.index, old.overrides, old.createdMs, now, now, old);
         archived.put(old.id, rec);
+        mutated.put(old.id, rec);
         return toDeal(rec);
     }
 
@@ -131,6 +184,25 @@ public final class Portal {
         long now = System.currentTimeMillis();
         lastMutation = Math.max(now, lastMutation + 1);
         return lastMutation;
+    }
+
+    /**
+     * The version of a mutated deal that a search index written up to {@code indexedUpToMs} holds: the newest
+     * version written by then, or null when the deal was not yet created (or, archived, is not searchable).
+     */
+    static Rec searchable(Rec latest, long indexedUpToMs) {
+        Rec v = latest;
+        while (v != null && v.updatedMs > indexedUpToMs) v = v.previous;
+        return v == null || v.archivedMs != 0 ? null : v;
+    }
+
+    /** Deals mutated after {@code sinceMs}, newest version each: those a lagging index shows differently. */
+    List<Rec> mutatedAfter(long sinceMs) {
+        List<Rec> out = new ArrayList<>();
+        for (Rec rec : mutated.values()) {
+            if (rec.updatedMs > sinceMs) out.add(rec);
+        }
+        return out;
     }
 
     NavigableMap<Long, Rec> active() {
@@ -185,7 +257,7 @@ public final class Portal {
                 .atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()));
         p.put("renewal_date", i % 7 == 0 ? null : LocalDate.ofEpochDay(19_300 + i % 900).toString());
         for (int k = 1; k <= customProperties; k++) {
-            p.put(customName(k), (i + k) % 5 == 0 ? null : "v" + i + "_" + k);
+            p.put(customNames[k], (i + k) % 5 == 0 ? null : "v" + i + "_" + k);
         }
     }
 
@@ -212,11 +284,12 @@ public final class Portal {
         return String.format("custom_prop_%04d", k);
     }
 
+    // HubSpot always writes milliseconds on these properties: 2025-02-11T09:14:27.512Z, never .512000
+    private static final java.time.format.DateTimeFormatter ISO_MILLIS =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
     static String iso(long millis) {
-        Instant t = Instant.ofEpochMilli(millis);
-        // HubSpot always writes milliseconds on these properties: 2025-02-11T09:14:27.512Z, never .512000
-        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-                .withZone(ZoneOffset.UTC).format(t);
+        return ISO_MILLIS.format(Instant.ofEpochMilli(millis));
     }
 
     static String isoSeconds(long millis) {

@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.NavigableMap;
 import java.util.Set;
 
 /**
  * {@code POST /crm/v3/objects/deals/search}: filter groups (ORed) of filters (ANDed), one sort, an integer
  * offset in {@code after}, at most 200 per page and never past the 10,000th result. Archived deals never match.
+ * With an index lag, deals changed within it are matched and shown as they were before.
  */
 final class Search {
     static final int MAX_LIMIT = 200;
@@ -27,16 +29,25 @@ final class Search {
 
     private final Portal portal;
     private final SimulatorConfig config;
+    private volatile long lagMillis;
 
     Search(Portal portal, SimulatorConfig config) {
         this.portal = portal;
         this.config = config;
+        this.lagMillis = config.searchIndexLag().toMillis();
+    }
+
+    void lag(java.time.Duration lag) {
+        lagMillis = lag.toMillis();
     }
 
     record Filter(String property, String operator, String value, String highValue, List<String> values) {
     }
 
     ObjectNode run(JsonNode request) {
+        if (config.searchFault() == SimulatorConfig.SearchFault.REJECT) {
+            throw new HubSpotSimulator.BadRequest("There was a problem with the request.");
+        }
         List<List<Filter>> groups = groups(request);
         int limit = request.has("limit") ? request.path("limit").asInt(-1) : 10;
         if (limit < 0 || limit > MAX_LIMIT) {
@@ -56,10 +67,16 @@ final class Search {
         JsonNode sort = request.path("sorts").path(0);
         String sortBy = sort.isObject() ? sort.path("propertyName").asText("hs_object_id") : null;
         boolean descending = sort.isObject() && "DESCENDING".equals(sort.path("direction").asText());
+        boolean byId = sortBy == null || sortBy.equals("hs_object_id");
 
         List<Portal.Rec> matches;
         int total;
-        if (groups.isEmpty() && (sortBy == null || sortBy.equals("hs_object_id"))) {
+        long indexedUpTo = System.currentTimeMillis() - lagMillis;
+        List<Portal.Rec> lagging = lagMillis > 0 ? portal.mutatedAfter(indexedUpTo) : List.of();
+        if (!lagging.isEmpty()) {
+            matches = asIndexed(groups, sortBy, descending, lagging, indexedUpTo);
+            total = matches.size();
+        } else if (groups.isEmpty() && byId) {
             // no filter, in id order (a count, the highest id): answered from the id-ordered map, as fast as
             // HubSpot answers it, instead of reading and sorting every deal
             matches = new ArrayList<>(after + limit);
@@ -68,6 +85,15 @@ final class Search {
                 matches.add(rec);
             }
             total = portal.active().size();
+        } else if (byId && idsOnly(groups)) {
+            // a keyset walk by id (hs_object_id > last): the id-ordered map's range, not a scan of every deal
+            NavigableMap<Long, Portal.Rec> range = idRange(groups.get(0));
+            matches = new ArrayList<>(after + limit);
+            total = 0;
+            for (Portal.Rec rec : descending ? range.descendingMap().values() : range.values()) {
+                if (matches.size() < after + limit) matches.add(rec);
+                total++;
+            }
         } else {
             matches = matches(groups, sortBy, descending);
             total = matches.size();
@@ -81,11 +107,65 @@ final class Search {
         body.put("total", total);
         ArrayNode results = body.putArray("results");
         int end = Math.min(total, after + limit);
-        for (int i = after; i < end; i++) {
-            results.add(Listing.record(portal, config, matches.get(i), requested));
+        List<Portal.Rec> page = new ArrayList<>(matches.subList(Math.min(after, end), end));
+        if (config.searchFault() == SimulatorConfig.SearchFault.UNORDERED && byId && !descending) {
+            java.util.Collections.reverse(page);
         }
+        for (Portal.Rec rec : page) results.add(Listing.record(portal, config, rec, requested));
         if (end < total) body.putObject("paging").putObject("next").put("after", Integer.toString(end));
         return body;
+    }
+
+    /**
+     * Every match as a lagging index holds the deals: those mutated after {@code indexedUpTo} are matched (and
+     * shown) as their previous version, or not at all when they were created since or archived before.
+     */
+    private List<Portal.Rec> asIndexed(List<List<Filter>> groups, String sortBy, boolean descending,
+                                       List<Portal.Rec> lagging, long indexedUpTo) {
+        Set<Long> laggingIds = new java.util.HashSet<>();
+        lagging.forEach(r -> laggingIds.add(r.id()));
+        List<Portal.Rec> out = new ArrayList<>();
+        for (Portal.Rec rec : matches(groups, sortBy, descending)) {
+            if (!laggingIds.contains(rec.id())) out.add(rec);
+        }
+        for (Portal.Rec latest : lagging) {
+            Portal.Rec indexed = Portal.searchable(latest, indexedUpTo);
+            if (indexed != null && matchesAny(groups, portal.toDeal(indexed))) out.add(indexed);
+        }
+        out.sort(order(sortBy, descending));
+        return out;
+    }
+
+    /** One group that filters on hs_object_id alone. */
+    private static boolean idsOnly(List<List<Filter>> groups) {
+        return groups.size() == 1 && groups.get(0).stream().allMatch(f -> f.property().equals("hs_object_id")
+                && Set.of("EQ", "GT", "GTE", "LT", "LTE", "BETWEEN").contains(f.operator()));
+    }
+
+    private NavigableMap<Long, Portal.Rec> idRange(List<Filter> group) {
+        long[] range = bounds(group, "hs_object_id", Search::parseLong);
+        if (range[0] > range[1]) return new java.util.TreeMap<>();
+        return portal.active().subMap(range[0], true, range[1], true);
+    }
+
+    /** The inclusive range the group's comparisons on one property allow, as {from, to}. */
+    private static long[] bounds(List<Filter> group, String property, java.util.function.ToLongFunction<String> parse) {
+        long from = Long.MIN_VALUE;
+        long to = Long.MAX_VALUE;
+        for (Filter f : group) {
+            if (!f.property().equals(property)) continue;
+            long v = parse.applyAsLong(f.value());
+            switch (f.operator()) {
+                case "EQ" -> { from = Math.max(from, v); to = Math.min(to, v); }
+                case "GT" -> from = Math.max(from, v + 1);
+                case "GTE" -> from = Math.max(from, v);
+                case "LT" -> to = Math.min(to, v - 1);
+                case "LTE" -> to = Math.min(to, v);
+                case "BETWEEN" -> { from = Math.max(from, v); to = Math.min(to, parse.applyAsLong(f.highValue())); }
+                default -> { }
+            }
+        }
+        return new long[] {from, to};
     }
 
     private List<Portal.Rec> matches(List<List<Filter>> groups, String sortBy, boolean descending) {
@@ -112,21 +192,9 @@ final class Search {
 
     /** Matches of a key-only group, walking just the index range the hs_lastmodifieddate filters allow. */
     private List<Portal.Rec> byKeys(List<Filter> group) {
-        long from = Long.MIN_VALUE;
-        long to = Long.MAX_VALUE;
-        for (Filter f : group) {
-            if (!f.property().equals("hs_lastmodifieddate")) continue;
-            long v = millis(f.value());
-            switch (f.operator()) {
-                case "EQ" -> { from = Math.max(from, v); to = Math.min(to, v); }
-                case "GT" -> from = Math.max(from, v + 1);
-                case "GTE" -> from = Math.max(from, v);
-                case "LT" -> to = Math.min(to, v - 1);
-                case "LTE" -> to = Math.min(to, v);
-                case "BETWEEN" -> { from = Math.max(from, v); to = Math.min(to, millis(f.highValue())); }
-                default -> { }
-            }
-        }
+        long[] range = bounds(group, "hs_lastmodifieddate", Search::millis);
+        long from = range[0];
+        long to = range[1];
         List<Portal.Rec> out = new ArrayList<>();
         if (from > to) return out;
         for (long[] key : portal.byModified().subSet(new long[] {from, Long.MIN_VALUE}, true,

@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * How the simulated portal looks and behaves. Defaults follow HubSpot's documented behaviour:
  * 100 requests per rolling 10 s per token, 5 searches per second, no Retry-After on 429s,
- * null for requested-but-unset properties.
+ * null for requested-but-unset properties, 250,000 requests a day, no search index lag.
  *
  * @param tokens valid bearer tokens and the scopes each was granted
  */
@@ -16,9 +16,19 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
                               int generalLimit, Duration generalWindow, int searchLimitPerSecond,
                               boolean retryAfterOn429, boolean nullForUnsetProperties, int customProperties,
                               int archivedDeals, int sharedTimestampDeals, Faults faults, int maxUrlLength,
-                              boolean opaqueCursors, int changedDeals, boolean unorderedPages) {
+                              boolean opaqueCursors, int changedDeals, boolean unorderedPages,
+                              SearchFault searchFault, Duration searchIndexLag, long dailyLimit, long dailyUsed) {
 
     public static final String DEALS_READ = "crm.objects.deals.read";
+
+    /** How the search endpoint misbehaves, to test extractors that must not depend on it. */
+    public enum SearchFault {
+        NONE,
+        /** Every search answers 400 VALIDATION_ERROR. */
+        REJECT,
+        /** Searches sorted by ascending hs_object_id answer each page in descending id order. */
+        UNORDERED
+    }
 
     public static Builder builder() {
         return new Builder();
@@ -45,6 +55,10 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
         private boolean opaqueCursors;
         private int changedDeals;
         private boolean unorderedPages;
+        private SearchFault searchFault = SearchFault.NONE;
+        private Duration searchIndexLag = Duration.ZERO;
+        private long dailyLimit = 250_000;
+        private long dailyUsed;
 
         public Builder port(int port) { this.port = port; return this; }
         public Builder deals(int count) { this.deals = count; return this; }
@@ -74,13 +88,23 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
          */
         public Builder unorderedPages(boolean unordered) { this.unorderedPages = unordered; return this; }
 
+        public Builder searchFault(SearchFault fault) { this.searchFault = fault; return this; }
+        /**
+         * Search answers show each deal as it was this long ago ("it may take a few moments for newly created or
+         * updated CRM objects to appear in search results"); list and batch read show it as it is.
+         */
+        public Builder searchIndexLag(Duration lag) { this.searchIndexLag = lag; return this; }
+        /** Requests a token may make per day (HubSpot's lowest tier: 250,000), and how many it made already today. */
+        public Builder dailyLimit(long perDay, long usedAlready) { this.dailyLimit = perDay; this.dailyUsed = usedAlready; return this; }
+
         public SimulatorConfig build() {
             Map<String, Set<String>> tokens = new LinkedHashMap<>();
             tokens.put(token, scopes);
             tokens.putAll(extraTokens);
             return new SimulatorConfig(port, deals, seed, latency, Map.copyOf(tokens), generalLimit, generalWindow,
                     searchLimitPerSecond, retryAfterOn429, nullForUnsetProperties, customProperties, archivedDeals,
-                    sharedTimestampDeals, faults, maxUrlLength, opaqueCursors, changedDeals, unorderedPages);
+                    sharedTimestampDeals, faults, maxUrlLength, opaqueCursors, changedDeals, unorderedPages, searchFault,
+                    searchIndexLag, dailyLimit, dailyUsed);
         }
     }
 }

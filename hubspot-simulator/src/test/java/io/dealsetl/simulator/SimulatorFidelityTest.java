@@ -248,4 +248,138 @@ class SimulatorFidelityTest {
         assertThat(after.properties().get("dealname")).isEqualTo("changed");
         assertThat(after.updatedAt()).isAfter(before.updatedAt());
     }
+
+    static Reply call(HubSpotSimulator on, String method, String path, String body) throws IOException {
+        HubSpotSimulator saved = sim;
+        sim = on;
+        try {
+            return call(method, path, body, HubSpotSimulator.DEFAULT_TOKEN);
+        } finally {
+            sim = saved;
+        }
+    }
+
+    @Test
+    void search_and_general_requests_spend_separate_budgets_and_search_refusals_have_their_own_body()
+            throws IOException {
+        try (HubSpotSimulator limited = HubSpotSimulator.start(SimulatorConfig.builder().deals(10)
+                .generalLimit(2, Duration.ofSeconds(10)).searchLimitPerSecond(2).build())) {
+            String count = "{\"limit\": 1}";
+            List<Integer> general = new ArrayList<>();
+            for (int i = 0; i < 3; i++) general.add(call(limited, "GET", "/crm/v3/objects/deals", null).status());
+            List<Reply> searches = new ArrayList<>();
+            for (int i = 0; i < 3; i++) searches.add(call(limited, "POST", "/crm/v3/objects/deals/search", count));
+
+            assertThat(general).containsExactly(200, 200, 429);
+            assertThat(searches).extracting(Reply::status).as("the general limit does not hold search back")
+                    .containsExactly(200, 200, 429);
+            Reply refused = searches.get(2);
+            assertShape(example("error-429-search-secondly.composed.json"), refused.body(), "search 429");
+            assertThat(refused.body().has("policyName")).isFalse();
+            assertThat(searches).allSatisfy(r -> assertThat(r.headers().map().keySet())
+                    .noneMatch(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("x-hubspot-ratelimit")));
+        }
+    }
+
+    @Test
+    void the_daily_limit_is_reported_in_headers_refused_with_the_daily_body_and_restored_at_the_reset()
+            throws IOException {
+        try (HubSpotSimulator limited = HubSpotSimulator.start(SimulatorConfig.builder().deals(10)
+                .generalLimit(0, Duration.ofSeconds(10)).searchLimitPerSecond(0).dailyLimit(1_000, 998).build())) {
+            Reply first = call(limited, "GET", "/crm/v3/objects/deals", null);
+            Reply search = call(limited, "POST", "/crm/v3/objects/deals/search", "{\"limit\": 1}");
+            Reply refused = call(limited, "GET", "/crm/v3/objects/deals", null);
+            Reply refusedSearch = call(limited, "POST", "/crm/v3/objects/deals/search", "{\"limit\": 1}");
+            limited.resetDailyLimits();
+            Reply afterReset = call(limited, "GET", "/crm/v3/objects/deals", null);
+
+            assertThat(first.header("X-HubSpot-RateLimit-Daily")).isEqualTo("1000");
+            assertThat(first.header("X-HubSpot-RateLimit-Daily-Remaining")).isEqualTo("1");
+            assertThat(search.status()).as("search spends the daily budget too").isEqualTo(200);
+            assertThat(refused.status()).isEqualTo(429);
+            assertShape(example("error-429-daily.official-doc.json"), refused.body(), "daily 429");
+            assertThat(refused.body().path("policyName").asText()).isEqualTo("DAILY");
+            assertThat(refused.header("X-HubSpot-RateLimit-Daily-Remaining")).isEqualTo("0");
+            assertThat(refusedSearch.status()).isEqualTo(429);
+            assertThat(refusedSearch.body().path("policyName").asText()).isEqualTo("DAILY");
+            assertThat(afterReset.status()).isEqualTo(200);
+            assertThat(afterReset.header("X-HubSpot-RateLimit-Daily-Remaining")).isEqualTo("999");
+        }
+    }
+
+    @Test
+    void with_index_lag_search_shows_recent_changes_as_they_were_while_list_and_batch_read_show_them_now()
+            throws IOException {
+        try (HubSpotSimulator lagging = HubSpotSimulator.start(SimulatorConfig.builder().deals(50).seed(4)
+                .generalLimit(0, Duration.ofSeconds(10)).searchLimitPerSecond(0)
+                .searchIndexLag(Duration.ofHours(1)).build())) {
+            SimDeal before = lagging.portal().deals().get(10);
+            lagging.portal().update(before.id(), java.util.Map.of("dealname", "renamed"));
+            SimDeal created = lagging.portal().create(java.util.Map.of("dealname", "brand new"));
+            SimDeal archived = lagging.portal().archive(lagging.portal().deals().get(20).id());
+            String all = "{\"limit\": 100, \"properties\": [\"dealname\"]}";
+
+            JsonNode indexed = call(lagging, "POST", "/crm/v3/objects/deals/search", all).body();
+            JsonNode listed = call(lagging, "GET", "/crm/v3/objects/deals?limit=100&properties=dealname", null).body();
+            lagging.searchIndexLag(Duration.ZERO);
+            JsonNode caughtUp = call(lagging, "POST", "/crm/v3/objects/deals/search", all).body();
+
+            assertThat(names(indexed)).containsEntry(before.id(), before.properties().get("dealname"))
+                    .containsKey(archived.id()).doesNotContainKey(created.id());
+            assertThat(indexed.path("total").asInt()).isEqualTo(50);
+            assertThat(names(listed)).containsEntry(before.id(), "renamed").containsKey(created.id())
+                    .doesNotContainKey(archived.id());
+            assertThat(names(caughtUp)).containsEntry(before.id(), "renamed").containsKey(created.id())
+                    .doesNotContainKey(archived.id());
+        }
+    }
+
+    static java.util.Map<String, String> names(JsonNode page) {
+        java.util.Map<String, String> names = new java.util.HashMap<>();
+        page.path("results").forEach(r -> names.put(r.path("id").asText(), r.path("properties").path("dealname").asText(null)));
+        return names;
+    }
+
+    @Test
+    void a_keyset_search_by_id_pages_an_id_range_in_order_with_its_total() throws IOException {
+        List<Long> ids = sim.portal().deals().stream().map(d -> Long.parseLong(d.id())).sorted().toList();
+        String body = "{\"filterGroups\": [{\"filters\": [{\"propertyName\": \"hs_object_id\", \"operator\": \"GT\","
+                + " \"value\": \"" + ids.get(99) + "\"}, {\"propertyName\": \"hs_object_id\", \"operator\": \"LTE\","
+                + " \"value\": \"" + ids.get(399) + "\"}]}], \"sorts\": [{\"propertyName\": \"hs_object_id\","
+                + " \"direction\": \"ASCENDING\"}], \"limit\": 200}";
+
+        JsonNode page = search(body).body();
+
+        assertThat(page.path("total").asInt()).isEqualTo(300);
+        List<Long> got = new ArrayList<>();
+        page.path("results").forEach(r -> got.add(r.path("id").asLong()));
+        assertThat(got).containsExactlyElementsOf(ids.subList(100, 300));
+    }
+
+    @Test
+    void search_faults_reject_every_search_or_reverse_id_ordered_pages() throws IOException {
+        try (HubSpotSimulator rejecting = HubSpotSimulator.start(SimulatorConfig.builder().deals(10)
+                .searchFault(SimulatorConfig.SearchFault.REJECT).build());
+             HubSpotSimulator unordered = HubSpotSimulator.start(SimulatorConfig.builder().deals(10)
+                .searchFault(SimulatorConfig.SearchFault.UNORDERED).build())) {
+            Reply rejected = call(rejecting, "POST", "/crm/v3/objects/deals/search", "{\"limit\": 1}");
+            JsonNode reversed = call(unordered, "POST", "/crm/v3/objects/deals/search",
+                    "{\"sorts\": [{\"propertyName\": \"hs_object_id\", \"direction\": \"ASCENDING\"}], \"limit\": 5}").body();
+
+            assertThat(rejected.status()).isEqualTo(400);
+            assertThat(rejected.body().path("category").asText()).isEqualTo("VALIDATION_ERROR");
+            List<Long> got = new ArrayList<>();
+            reversed.path("results").forEach(r -> got.add(r.path("id").asLong()));
+            assertThat(got).hasSize(5).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        }
+    }
+
+    @Test
+    void help_lists_every_option_the_simulator_reads() {
+        for (String option : List.of("--port", "--deals", "--seed", "--latency-ms", "--rate-limit",
+                "--search-rate-limit", "--daily-limit", "--daily-used", "--search-index-lag-ms", "--search-fault",
+                "--custom-properties", "--archived", "--changed", "--opaque-cursors", "--retry-after", "--help")) {
+            assertThat(Main.USAGE).contains(option);
+        }
+    }
 }

@@ -107,12 +107,13 @@ final class DealBatches {
                         UPDATE scans SET processed_items = processed_items + :inserted,
                                failed_items = failed_items + :failed, checkpoint = :checkpoint,
                                source_requests = :requests, source_rate_limited = :limited,
-                               source_wait_millis = :waited
+                               source_wait_millis = :waited, source_notice = :notice
                         WHERE id = :id AND status = 'running' AND lease_owner = :worker
                         RETURNING total_items, processed_items, failed_items""")
                 .bind("inserted", inserted).bind("failed", batch.failed()).bind("checkpoint", batch.checkpoint())
                 .bind("requests", stats.requests()).bind("limited", stats.rateLimited())
-                .bind("waited", stats.rateLimitWaitMillis()).bind("id", scan.value()).bind("worker", workerId)
+                .bind("waited", stats.rateLimitWaitMillis()).bind("notice", stats.notice())
+                .bind("id", scan.value()).bind("worker", workerId)
                 .map((rs, ctx) -> new Progress(rs.getLong(1), rs.getLong(2), rs.getLong(3))).findOne();
         if (progress.isEmpty()) throw stopped(h, scan);
         return new BatchOutcome.Stored(progress.get());

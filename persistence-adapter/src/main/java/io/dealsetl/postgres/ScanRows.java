@@ -34,13 +34,13 @@ final class ScanRows implements RowMapper<Scan> {
     static final String COLUMNS = """
             id, job_id, tenant_id, scan_type, status, properties, include_archived, pipeline, batch_size,
             total_items, processed_items, failed_items, source_requests, source_rate_limited, source_wait_millis,
-            source_key, modified_since, window_end, created_at, started_at, finished_at,
+            source_notice, source_key, modified_since, window_end, created_at, started_at, finished_at,
             error_code, error_message, error_details, cancel_reason, triggered_by""";
 
     static final String VALUES = """
             :id, :jobId, :tenantId, :scanType, :status, :properties, :includeArchived, :pipeline, :batchSize,
             :totalItems, :processedItems, :failedItems, :sourceRequests, :sourceRateLimited, :sourceWaitMillis,
-            :sourceKey, :modifiedSince, :windowEnd, :createdAt, :startedAt, :finishedAt,
+            :sourceNotice, :sourceKey, :modifiedSince, :windowEnd, :createdAt, :startedAt, :finishedAt,
             :errorCode, :errorMessage, :errorDetails, :cancelReason, :triggeredBy""";
 
     /** What a status change writes; progress counts and source stats are append's alone (see the port). */
@@ -67,6 +67,7 @@ final class ScanRows implements RowMapper<Scan> {
                 .bind("sourceRequests", scan.sourceStats().requests())
                 .bind("sourceRateLimited", scan.sourceStats().rateLimited())
                 .bind("sourceWaitMillis", scan.sourceStats().rateLimitWaitMillis())
+                .bind("sourceNotice", scan.sourceStats().notice())
                 .bind("sourceKey", scan.sourceKey())
                 .bind("modifiedSince", ts(scan.modifiedSince()))
                 .bind("windowEnd", ts(scan.windowEnd()))
@@ -96,7 +97,7 @@ final class ScanRows implements RowMapper<Scan> {
                 ScanStatus.fromWireName(rs.getString("status")),
                 new Progress(rs.getLong("total_items"), rs.getLong("processed_items"), rs.getLong("failed_items")),
                 new SourceStats(rs.getLong("source_requests"), rs.getLong("source_rate_limited"),
-                        rs.getLong("source_wait_millis")),
+                        rs.getLong("source_wait_millis"), rs.getString("source_notice")),
                 rs.getString("source_key"),
                 instant(rs, "modified_since"),
                 instant(rs, "window_end"),
