@@ -1,29 +1,31 @@
 package io.dealsetl.postgres;
 
 import io.dealsetl.domain.dataset.DatasetDeal;
+import io.dealsetl.domain.dataset.DealFilter;
 import io.dealsetl.domain.dataset.DealSink;
+import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.deal.StoredDeal;
 import io.dealsetl.domain.scan.ScanId;
 import java.io.IOException;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
- * Streams deal rows to a {@link DealSink} through a server-side cursor, a few thousand rows at a time, so an export
- * of any size holds the same memory. Must run inside a transaction (PostgreSQL keeps a cursor only within one).
+ * Streams deals to a {@link DealSink} in HubSpot id order, a batch of rows at a time: each batch is a short range
+ * read of the primary key after the last id sent, so memory stays flat whatever the size, and the order never
+ * depends on the planner choosing to sort. Runs inside a repeatable-read transaction, so every batch reads the same
+ * snapshot.
  */
 final class DealExports {
-    /** Rows fetched per round trip: enough to keep the stream busy, little enough to stay flat in memory. */
-    private static final int FETCH = 2000;
+    /** Rows read per query: enough to make the round trips negligible, few enough to stay small in memory. */
+    private static final int BATCH = 2000;
     /** What HubSpot returns on every deal, asked for or not (shared/reference/hubspot/FACTS.md). */
     private static final List<String> HUBSPOT_DEFAULTS = List.of("hs_object_id", "createdate", "hs_lastmodifieddate");
 
@@ -51,31 +53,146 @@ final class DealExports {
             }
             names.addAll(Arrays.asList(list));
         }
-        return new ArrayList<>(names);
+        return List.copyOf(names);
+    }
+
+    /** Every deal of one scan matching the filter's stage and pipeline. */
+    static void scan(Handle h, ScanId scan, DealFilter filter, DealSink sink) throws IOException {
+        Rows rows = new Rows(h, scan.value(), filter);
+        for (Row row = rows.next(); row != null; row = rows.next()) {
+            sink.accept(new DatasetDeal(row.deal.deal(), row.deal.extractedAt(), scan, null));
+        }
     }
 
     /**
-     * Streams the query's rows: {@link DealRows#READ_COLUMNS}, then the row's scan id, then when it was synced
-     * (a timestamp, or null outside a dataset).
-     *
-     * @throws IOException what the sink threw; the cursor is closed and the rest is never read
+     * Every deal of a dataset version matching the filter: the base's rows and the overlay's, both in id order,
+     * merged as they stream. An overlay row replaces the base row of its id (or hides it, for a tombstone the
+     * filter leaves out); the overlay is read whole, as a base row it hides may match the filter when its new
+     * version does not.
      */
-    static void stream(Handle h, String sql, Jdbc.Parameters parameters, DealSink sink) throws IOException {
-        try (PreparedStatement select = h.getConnection().prepareStatement(sql)) {
-            select.setFetchSize(FETCH);
-            parameters.set(select);
-            try (ResultSet rows = select.executeQuery()) {
-                ScanId scan = null;
-                while (rows.next()) {
-                    StoredDeal stored = DealRows.map(rows);
-                    String scanId = rows.getString(17);
-                    // a dataset's rows come from a handful of scans, mostly one after another
-                    if (scan == null || !scan.value().equals(scanId)) scan = ScanId.parse(scanId);
-                    sink.accept(new DatasetDeal(stored.deal(), stored.extractedAt(), scan, ScanRows.instant(rows, 18)));
-                }
+    static void dataset(Handle h, String tenant, String base, Instant baseSyncedAt, DealFilter filter, DealSink sink)
+            throws IOException {
+        ScanId baseScan = base.isEmpty() ? null : ScanId.parse(base);
+        Rows baseRows = base.isEmpty() ? null : new Rows(h, base, filter);
+        Overlay overlay = new Overlay(h, tenant, base);
+        Row b = baseRows == null ? null : baseRows.next();
+        Row o = overlay.next();
+        while (b != null || o != null) {
+            int order = b == null ? 1 : o == null ? -1 : SortKey.compareIds(b.id, o.id);
+            if (order < 0) {
+                sink.accept(new DatasetDeal(b.deal.deal(), b.deal.extractedAt(), baseScan, baseSyncedAt));
+                b = baseRows.next();
+                continue;
             }
-        } catch (SQLException e) {
-            throw new UnableToExecuteStatementException(e, null);
+            if (!o.scan.equals(base)) {
+                Deal deal = o.deal.deal();
+                if ((filter.includeArchived() || !deal.archived()) && matches(filter, deal)) {
+                    sink.accept(new DatasetDeal(deal, o.deal.extractedAt(), overlay.scanId(o.scan), o.syncedAt));
+                }
+            } else if (order == 0 && filter.includeArchived()) {
+                // one of the base's own tombstones
+                sink.accept(new DatasetDeal(b.deal.deal(), b.deal.extractedAt(), baseScan, baseSyncedAt));
+            }
+            if (order == 0) b = baseRows.next();
+            o = overlay.next();
+        }
+    }
+
+    private static boolean matches(DealFilter filter, Deal deal) {
+        return (filter.stage() == null || filter.stage().equals(deal.stage()))
+                && (filter.pipeline() == null || filter.pipeline().equals(deal.pipeline()));
+    }
+
+    /** A row read for an export; {@code scan} and {@code syncedAt} only for overlay rows. */
+    private record Row(String id, StoredDeal deal, String scan, Instant syncedAt) {
+    }
+
+    /** A scan's rows matching the filter, in id order, read a batch at a time. */
+    private static final class Rows {
+        private final Handle h;
+        private final String sql;
+        private final String scan;
+        private final DealFilter filter;
+        private Iterator<Row> batch = List.<Row>of().iterator();
+        private String after = "";
+        private boolean exhausted;
+
+        Rows(Handle h, String scan, DealFilter filter) {
+            this.h = h;
+            this.scan = scan;
+            this.filter = filter;
+            this.sql = "SELECT " + DealRows.READ_COLUMNS + " FROM deals d WHERE d.scan_id = ? AND d.hubspot_id > ?"
+                    + (filter.stage() == null ? "" : " AND d.dealstage = ?")
+                    + (filter.pipeline() == null ? "" : " AND d.pipeline = ?")
+                    + " ORDER BY d.hubspot_id LIMIT " + BATCH;
+        }
+
+        Row next() {
+            if (!batch.hasNext()) {
+                if (exhausted) return null;
+                List<Row> rows = Jdbc.list(h, sql, select -> {
+                    int i = 1;
+                    select.setString(i++, scan);
+                    select.setString(i++, after);
+                    if (filter.stage() != null) select.setString(i++, filter.stage());
+                    if (filter.pipeline() != null) select.setString(i, filter.pipeline());
+                }, row -> {
+                    StoredDeal deal = DealRows.map(row);
+                    return new Row(deal.deal().id(), deal, null, null);
+                });
+                exhausted = rows.size() < BATCH;
+                if (rows.isEmpty()) return null;
+                after = rows.get(rows.size() - 1).id;
+                batch = rows.iterator();
+            }
+            return batch.next();
+        }
+    }
+
+    /** A dataset's overlay rows, each with the deal row it points at, in id order, a batch at a time. */
+    private static final class Overlay {
+        private final Handle h;
+        private final String tenant;
+        private final String base;
+        private Iterator<Row> batch = List.<Row>of().iterator();
+        private String after = "";
+        private boolean exhausted;
+        private ScanId lastScan;
+
+        Overlay(Handle h, String tenant, String base) {
+            this.h = h;
+            this.tenant = tenant;
+            this.base = base;
+        }
+
+        Row next() {
+            if (!batch.hasNext()) {
+                if (exhausted) return null;
+                List<Row> rows = Jdbc.list(h, "SELECT " + DealRows.READ_COLUMNS + ", o.scan_id, o.synced_at"
+                                + " FROM dataset_overlay o JOIN deals d ON d.scan_id = o.scan_id AND d.hubspot_id = o.hubspot_id"
+                                + " WHERE o.tenant_id = ? AND o.base_scan_id = ? AND o.hubspot_id > ?"
+                                + " ORDER BY o.hubspot_id LIMIT " + BATCH,
+                        select -> {
+                            select.setString(1, tenant);
+                            select.setString(2, base);
+                            select.setString(3, after);
+                        },
+                        row -> {
+                            StoredDeal deal = DealRows.map(row);
+                            return new Row(deal.deal().id(), deal, row.getString(17), ScanRows.instant(row, 18));
+                        });
+                exhausted = rows.size() < BATCH;
+                if (rows.isEmpty()) return null;
+                after = rows.get(rows.size() - 1).id;
+                batch = rows.iterator();
+            }
+            return batch.next();
+        }
+
+        /** Overlay rows come from a handful of scans: parse each id once in a row. */
+        ScanId scanId(String scan) {
+            if (lastScan == null || !Objects.equals(lastScan.value(), scan)) lastScan = ScanId.parse(scan);
+            return lastScan;
         }
     }
 }

@@ -149,32 +149,7 @@ public final class PostgresDatasetRepository implements DatasetRepository {
                     select.setString(2, snapshot.base());
                 }, row -> row.getString(1)));
         sink.begin(DealExports.properties(h, scans));
-        String dealFilters = (filter.stage() == null ? "" : " AND d.dealstage = ?")
-                + (filter.pipeline() == null ? "" : " AND d.pipeline = ?");
-        // base rows the overlay does not replace (nor hide, unless tombstones are asked for), then the overlay's
-        // own rows; both come in id order from their primary keys, so PostgreSQL merges rather than sorts them
-        String sql = "SELECT " + DealRows.READ_COLUMNS + ", d.scan_id, ?::timestamptz FROM deals d"
-                + " WHERE d.scan_id = ?" + dealFilters
-                + " AND NOT EXISTS (SELECT 1 FROM dataset_overlay o WHERE o.tenant_id = ? AND o.base_scan_id = d.scan_id"
-                + " AND o.hubspot_id = d.hubspot_id" + (filter.includeArchived() ? " AND o.scan_id <> o.base_scan_id" : "")
-                + ")"
-                + " UNION ALL SELECT " + DealRows.READ_COLUMNS + ", d.scan_id, o.synced_at FROM dataset_overlay o"
-                + " JOIN deals d ON d.scan_id = o.scan_id AND d.hubspot_id = o.hubspot_id"
-                + " WHERE o.tenant_id = ? AND o.base_scan_id = ? AND o.scan_id <> o.base_scan_id"
-                + (filter.includeArchived() ? "" : " AND NOT o.archived") + dealFilters
-                + " ORDER BY 1";
-        DealExports.stream(h, sql, select -> {
-            int i = 1;
-            select.setTimestamp(i++, ScanRows.ts(snapshot.baseSyncedAt()));
-            select.setString(i++, snapshot.base());
-            if (filter.stage() != null) select.setString(i++, filter.stage());
-            if (filter.pipeline() != null) select.setString(i++, filter.pipeline());
-            select.setString(i++, tenant);
-            select.setString(i++, tenant);
-            select.setString(i++, snapshot.base());
-            if (filter.stage() != null) select.setString(i++, filter.stage());
-            if (filter.pipeline() != null) select.setString(i, filter.pipeline());
-        }, sink);
+        DealExports.dataset(h, tenant, snapshot.base(), snapshot.baseSyncedAt(), filter, sink);
     }
 
     private interface Read<T> {

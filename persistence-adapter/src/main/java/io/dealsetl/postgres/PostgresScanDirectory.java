@@ -57,19 +57,10 @@ public final class PostgresScanDirectory implements ScanDirectory {
             PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> {
                 try {
                     h.useTransaction(tx -> {
-                        // one statement streams the scan as it is at its start: a delete meanwhile changes nothing
+                        // one snapshot for every batch: a delete meanwhile does not cut the export short
+                        tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                         sink.begin(DealExports.properties(tx, List.of(scan.value())));
-                        DealExports.stream(tx, "SELECT " + DealRows.READ_COLUMNS + ", d.scan_id, NULL::timestamptz"
-                                        + " FROM deals d WHERE d.scan_id = ?"
-                                        + (filter.stage() == null ? "" : " AND d.dealstage = ?")
-                                        + (filter.pipeline() == null ? "" : " AND d.pipeline = ?")
-                                        + " ORDER BY d.hubspot_id",
-                                select -> {
-                                    int i = 1;
-                                    select.setString(i++, scan.value());
-                                    if (filter.stage() != null) select.setString(i++, filter.stage());
-                                    if (filter.pipeline() != null) select.setString(i, filter.pipeline());
-                                }, sink);
+                        DealExports.scan(tx, scan, filter, sink);
                     });
                 } catch (IOException e) {
                     throw new ExportInterrupted(e);

@@ -8,8 +8,8 @@ import java.sql.Timestamp;
 
 /**
  * A deal's place in one sort, compared as the result index orders deals: the value ascending with deals without
- * one last, then the HubSpot id. Ids compare as PostgreSQL compares them under {@code COLLATE "C"} (bytewise);
- * String order is the same for the digits HubSpot ids are made of.
+ * one last, then the HubSpot id. Ids compare as PostgreSQL compares them under {@code COLLATE "C"}: by UTF-8 bytes,
+ * which is code point order.
  */
 final class SortKey {
     private SortKey() {
@@ -32,7 +32,21 @@ final class SortKey {
             int byValue = a.compareTo(b);
             if (byValue != 0) return byValue;
         }
-        return aId.compareTo(bId);
+        return compareIds(aId, bId);
+    }
+
+    /** Code point order, which is UTF-8 byte order; String.compareTo differs from it beyond the BMP. */
+    static int compareIds(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                if (!Character.isSurrogate(x) && !Character.isSurrogate(y)) return x - y;
+                return Integer.compare(a.codePointAt(i), b.codePointAt(i));
+            }
+        }
+        return a.length() - b.length();
     }
 
     /** The amount a key stands for, when the sort is by amount. */
