@@ -2,6 +2,8 @@ package io.dealsetl.app;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.dealsetl.domain.usecase.ApiKeys;
+import io.dealsetl.domain.usecase.Datasets;
+import io.dealsetl.domain.usecase.ScanCatalog;
 import io.dealsetl.domain.usecase.ScanRunner;
 import io.dealsetl.domain.usecase.ScanService;
 import io.dealsetl.domain.usecase.ScanWorkers;
@@ -13,8 +15,10 @@ import io.dealsetl.postgres.DatabaseSettings;
 import io.dealsetl.postgres.EmbeddedDatabase;
 import io.dealsetl.postgres.Postgres;
 import io.dealsetl.postgres.PostgresApiKeyRepository;
+import io.dealsetl.postgres.PostgresDatasetRepository;
 import io.dealsetl.postgres.PostgresDealRepository;
 import io.dealsetl.postgres.PostgresHealth;
+import io.dealsetl.postgres.PostgresScanDirectory;
 import io.dealsetl.postgres.PostgresScanRepository;
 import io.dealsetl.postgres.TokenCipher;
 import java.security.SecureRandom;
@@ -62,9 +66,12 @@ public final class App implements AutoCloseable {
             ApiKeys apiKeys = new ApiKeys(new PostgresApiKeyRepository(jdbi), clock);
             if (config.etlApiKey() != null) apiKeys.seed(config.etlApiKey());
 
+            Datasets datasets = new Datasets(new PostgresDatasetRepository(jdbi));
+            ScanCatalog catalog = new ScanCatalog(scanRepository, new PostgresScanDirectory(jdbi));
+
             ServiceInfo info = new ServiceInfo(VERSION, clock.instant(), workers::activeCount);
-            HttpApi http = HttpApi.create(scans, apiKeys, new PostgresHealth(database.pool()), info, clock,
-                    config.resultsConcurrency()).start(config.port());
+            HttpApi http = HttpApi.create(scans, datasets, catalog, apiKeys, new PostgresHealth(database.pool()), info,
+                    clock, config.resultsConcurrency()).start(config.port());
             workers.start();
             log.info("HubSpot Deals ETL listening on http://localhost:{} (Swagger UI at /docs)", http.port());
             return new App(database, workers, http);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.dealsetl.domain.usecase.ApiKeys;
+import io.dealsetl.domain.usecase.Datasets;
+import io.dealsetl.domain.usecase.ScanCatalog;
 import io.dealsetl.domain.port.StorageHealth;
 import io.dealsetl.domain.usecase.ScanService;
 import io.javalin.Javalin;
@@ -50,6 +52,25 @@ public final class HttpApi {
 
     static HttpApi create(ScanService scans, ApiKeys keys, StorageHealth storage, ServiceInfo info, Clock clock,
                           int resultsConcurrency, Duration pageWait) {
+        return create(scans, null, null, keys, storage, info, clock, resultsConcurrency, pageWait);
+    }
+
+    /**
+     * As {@link #create(ScanService, ApiKeys, StorageHealth, ServiceInfo, Clock, int)}, with tenant datasets and the
+     * scan list and exports. Dataset pages take turns as results pages do; exports, which hold a database
+     * connection while they stream, run {@value #EXPORTS_AT_ONCE} at a time.
+     */
+    public static HttpApi create(ScanService scans, Datasets datasets, ScanCatalog catalog, ApiKeys keys,
+                                 StorageHealth storage, ServiceInfo info, Clock clock, int resultsConcurrency) {
+        return create(scans, datasets, catalog, keys, storage, info, clock, resultsConcurrency, PAGE_WAIT);
+    }
+
+    /** Exports streaming at once; each holds a database connection, of which the API has four. */
+    static final int EXPORTS_AT_ONCE = 2;
+
+    static HttpApi create(ScanService scans, Datasets datasets, ScanCatalog catalog, ApiKeys keys,
+                          StorageHealth storage, ServiceInfo info, Clock clock, int resultsConcurrency,
+                          Duration pageWait) {
         ObjectMapper json = new ObjectMapper()
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -58,12 +79,23 @@ public final class HttpApi {
         ScanRoutes scanRoutes = new ScanRoutes(scans, json, new StartRateLimiter(10, clock), resultsConcurrency, pageWait,
                 clock);
         SystemRoutes system = new SystemRoutes(scans, storage, info, json, clock);
+        Turns exports = new Turns(EXPORTS_AT_ONCE, pageWait, "exports");
+        DatasetRoutes datasetRoutes = new DatasetRoutes(datasets, json,
+                new Turns(resultsConcurrency, pageWait, "dataset pages"), exports, clock);
+        CatalogRoutes catalogRoutes = new CatalogRoutes(scans, catalog, json, exports, clock);
         List<Route> routes = List.of(
                 new Route(HandlerType.POST, "/api/v1/scans/start", scanRoutes::start),
                 new Route(HandlerType.GET, "/api/v1/scans/{scan_id}", scanRoutes::status),
                 new Route(HandlerType.GET, "/api/v1/scans/{scan_id}/results", scanRoutes::results),
                 new Route(HandlerType.POST, "/api/v1/scans/{scan_id}/cancel", scanRoutes::cancel),
                 new Route(HandlerType.DELETE, "/api/v1/scans/{scan_id}", scanRoutes::delete),
+                new Route(HandlerType.GET, "/api/v1/scans", catalogRoutes::list),
+                new Route(HandlerType.GET, "/api/v1/scans/{scan_id}/export", catalogRoutes::export),
+                new Route(HandlerType.GET, "/api/v1/tenants/{tenant_id}", datasetRoutes::state),
+                new Route(HandlerType.GET, "/api/v1/tenants/{tenant_id}/deals", datasetRoutes::deals),
+                // before /deals/{hubspot_id}, which "export" would otherwise match
+                new Route(HandlerType.GET, "/api/v1/tenants/{tenant_id}/deals/export", datasetRoutes::export),
+                new Route(HandlerType.GET, "/api/v1/tenants/{tenant_id}/deals/{hubspot_id}", datasetRoutes::deal),
                 new Route(HandlerType.GET, "/api/v1/stats", system::stats),
                 new Route(HandlerType.GET, "/health", system::health));
         Javalin javalin = Javalin.create(cfg -> {
