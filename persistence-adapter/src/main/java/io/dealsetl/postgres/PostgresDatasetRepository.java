@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -40,6 +41,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class PostgresDatasetRepository implements DatasetRepository {
     private final Jdbi jdbi;
+    private final ExecutorService readers = Handoff.readers();
     /** Base scans whose result index exists; it is permanent. */
     private final Set<String> indexed = ConcurrentHashMap.newKeySet();
     private final Lru<BaseGroupKey, ResultIndex.Group> baseGroups = new Lru<>(10_000, g -> 1);
@@ -149,7 +151,8 @@ public final class PostgresDatasetRepository implements DatasetRepository {
                     select.setString(2, snapshot.base());
                 }, row -> row.getString(1)));
         sink.begin(DealExports.properties(h, scans));
-        DealExports.dataset(h, tenant, snapshot.base(), snapshot.baseSyncedAt(), filter, sink);
+        Handoff.run(readers, into -> DealExports.dataset(h, tenant, snapshot.base(), snapshot.baseSyncedAt(), filter,
+                into), sink);
     }
 
     private interface Read<T> {

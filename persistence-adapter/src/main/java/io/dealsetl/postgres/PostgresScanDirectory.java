@@ -10,12 +10,14 @@ import io.dealsetl.domain.scan.ScanListQuery;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
 /** Scans listed across tenants, and a scan's deals streamed whole. Thread-safe. */
 public final class PostgresScanDirectory implements ScanDirectory {
     private final Jdbi jdbi;
+    private final ExecutorService readers = Handoff.readers();
 
     public PostgresScanDirectory(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -60,7 +62,7 @@ public final class PostgresScanDirectory implements ScanDirectory {
                         // one snapshot for every batch: a delete meanwhile does not cut the export short
                         tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                         sink.begin(DealExports.properties(tx, List.of(scan.value())));
-                        DealExports.scan(tx, scan, filter, sink);
+                        Handoff.run(readers, into -> DealExports.scan(tx, scan, filter, into), sink);
                     });
                 } catch (IOException e) {
                     throw new ExportInterrupted(e);
