@@ -80,22 +80,58 @@ public final class PostgresDatasetRepository implements DatasetRepository {
         return PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> snapshot(h, tenantId).map(Snapshot::state)));
     }
 
+    /**
+     * A page. Once a version's view and summary are known here, a page needs only the dataset's version and its
+     * deals' rows, read outside a transaction: a version's positions never change, and the rows it points at
+     * outlive it. Should they be gone (the version was replaced and its scans collected meanwhile), the page is
+     * read again the strict way, in one transaction, like the first page of a version.
+     */
     @Override
     public Optional<DatasetPage> page(String tenantId, DatasetQuery query) {
-        return read(tenantId, (h, snapshot) -> {
-            DealQuery q = query.page();
-            FilterGroup group = FilterGroup.of(q.stage(), q.pipeline());
-            ViewKey key = new ViewKey(tenantId, snapshot.state().version(), q.sortBy(), group, query.includeArchived());
-            DatasetView view = view(h, snapshot, key);
-            List<DatasetView.Entry> entries = new ArrayList<>(q.limit());
-            for (DatasetView.Run run : view.runs(q)) {
-                List<DatasetView.Entry> stretch = entries(h, snapshot, view, key, run.low(), run.high());
-                if (run.backwards()) Collections.reverse(stretch);
-                entries.addAll(stretch);
-            }
-            return new DatasetPage(snapshot.state(), query, rows(h, entries), view.total(),
-                    summary(h, snapshot, group, query.includeArchived()));
-        });
+        Optional<DatasetPage> known = PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> {
+            Optional<Snapshot> snapshot = snapshot(h, tenantId);
+            if (snapshot.isEmpty()) return Optional.of(Optional.<DatasetPage>empty());
+            return Optional.ofNullable(knownPage(h, snapshot.get(), query)).map(Optional::of);
+        })).orElse(null);
+        if (known != null) return known;
+        return read(tenantId, (h, snapshot) -> page(h, snapshot, query, true));
+    }
+
+    /** The page from what this instance already knows of the version; null when that is not enough. */
+    private DatasetPage knownPage(Handle h, Snapshot snapshot, DatasetQuery query) {
+        if (!snapshot.base().isEmpty() && !indexed.contains(snapshot.base())) return null;
+        DealQuery q = query.page();
+        FilterGroup group = FilterGroup.of(q.stage(), q.pipeline());
+        long version = snapshot.state().version();
+        String tenant = snapshot.state().tenantId();
+        if (views.get(new ViewKey(tenant, version, q.sortBy(), group, query.includeArchived())) == null
+                || summaries.get(new ViewKey(tenant, version, null, group, query.includeArchived())) == null) {
+            return null;
+        }
+        try {
+            return page(h, snapshot, query, false);
+        } catch (IllegalStateException gone) {
+            return null; // a chunk of a replaced base was collected meanwhile
+        }
+    }
+
+    /** A page of the version; with {@code strict}, rows not found are an error, else the page is null. */
+    private DatasetPage page(Handle h, Snapshot snapshot, DatasetQuery query, boolean strict) {
+        DealQuery q = query.page();
+        FilterGroup group = FilterGroup.of(q.stage(), q.pipeline());
+        ViewKey key = new ViewKey(snapshot.state().tenantId(), snapshot.state().version(), q.sortBy(), group,
+                query.includeArchived());
+        DatasetView view = view(h, snapshot, key);
+        List<DatasetView.Entry> entries = new ArrayList<>(q.limit());
+        for (DatasetView.Run run : view.runs(q)) {
+            List<DatasetView.Entry> stretch = entries(h, snapshot, view, key, run.low(), run.high());
+            if (run.backwards()) Collections.reverse(stretch);
+            entries.addAll(stretch);
+        }
+        List<DatasetDeal> deals = rows(h, entries, strict);
+        if (deals.size() != entries.size()) return null;
+        return new DatasetPage(snapshot.state(), query, deals, view.total(),
+                summary(h, snapshot, group, query.includeArchived()));
     }
 
     @Override
@@ -324,10 +360,6 @@ public final class PostgresDatasetRepository implements DatasetRepository {
         }
         chunks.put(chunkKey, content);
         return content;
-    }
-
-    private List<DatasetDeal> rows(Handle h, List<DatasetView.Entry> entries) {
-        return rows(h, entries, true);
     }
 
     /** The deals' rows, in the entries' order; {@code complete} when each must be there. */
