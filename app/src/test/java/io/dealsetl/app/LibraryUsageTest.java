@@ -3,7 +3,21 @@ package io.dealsetl.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.dealsetl.domain.access.TenantScope;
+import io.dealsetl.domain.dataset.DatasetDeal;
+import io.dealsetl.domain.dataset.DatasetPage;
+import io.dealsetl.domain.dataset.DatasetQuery;
+import io.dealsetl.domain.dataset.DatasetState;
+import io.dealsetl.domain.dataset.DealFilter;
+import io.dealsetl.domain.dataset.DealSink;
 import io.dealsetl.domain.deal.DealQuery;
+import io.dealsetl.domain.scan.ScanList;
+import io.dealsetl.domain.scan.ScanListQuery;
+import io.dealsetl.domain.usecase.Datasets;
+import io.dealsetl.domain.usecase.ScanCatalog;
+import io.dealsetl.postgres.PostgresDatasetRepository;
+import io.dealsetl.postgres.PostgresScanDirectory;
+import java.util.ArrayList;
 import io.dealsetl.domain.scan.ScanResults;
 import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.scan.Scan;
@@ -61,13 +75,37 @@ class LibraryUsageTest {
                     Thread.sleep(50);
                 }
                 ScanResults results = scans.results(scan.id(), DealQuery.firstPage(1000));
+
+                // the tenant's dataset: what its completed scans add up to, read page by page or streamed whole
+                Datasets datasets = new Datasets(new PostgresDatasetRepository(jdbi));
+                DatasetState state = datasets.state("acme");
+                DatasetPage current = datasets.deals("acme", DatasetQuery.firstPage(1000));
+                List<String> exported = new ArrayList<>();
+                datasets.export("acme", DealFilter.ALL, new DealSink() {
+                    @Override
+                    public void begin(List<String> properties) {
+                        // the property columns, e.g. for a CSV header
+                    }
+
+                    @Override
+                    public void accept(DatasetDeal deal) {
+                        exported.add(deal.deal().id());
+                    }
+                });
+                ScanCatalog catalog = new ScanCatalog(scanRepository, new PostgresScanDirectory(jdbi));
+                ScanList listed = catalog.list(new ScanListQuery(TenantScope.ALL, "acme", null, null, 1, 20));
                 // --- end of example ---
 
                 assertThat(scans.get(scan.id()).status()).isEqualTo(ScanStatus.COMPLETED);
                 assertThat(results.page().totalResults()).isEqualTo(400);
+                List<String> hubspotIds = hubspot.portal().deals().stream().map(io.dealsetl.simulator.SimDeal::id).toList();
                 assertThat(results.page().items()).extracting(d -> d.deal().id())
-                        .containsExactlyInAnyOrderElementsOf(hubspot.portal().deals().stream()
-                                .map(io.dealsetl.simulator.SimDeal::id).toList());
+                        .containsExactlyInAnyOrderElementsOf(hubspotIds);
+                assertThat(state.dealCount()).isEqualTo(400);
+                assertThat(state.lastFullScanId()).isEqualTo(scan.id());
+                assertThat(current.items()).extracting(d -> d.deal().id()).containsExactlyInAnyOrderElementsOf(hubspotIds);
+                assertThat(exported).containsExactlyElementsOf(hubspotIds.stream().sorted().toList());
+                assertThat(listed.scans()).extracting(Scan::id).containsExactly(scan.id());
             }
         }
     }
