@@ -10,6 +10,7 @@ CREATE TABLE datasets (
     tenant_id      text PRIMARY KEY,
     version        bigint NOT NULL,                 -- one more per applied scan
     base_scan_id   text COLLATE "C",                -- the last applied full scan; null until there is one
+    base_version   bigint NOT NULL DEFAULT 0,       -- the version that applied it
     base_synced_at timestamptz,
     base_deals     bigint NOT NULL DEFAULT 0,       -- rows of the base scan, tombstones included
     source_key     text,                            -- the HubSpot portal (token fingerprint) of the base
@@ -44,9 +45,6 @@ CREATE TABLE dataset_overlay (
     PRIMARY KEY (tenant_id, base_scan_id, hubspot_id)
 );
 
--- which scans a dataset still shows deals of (a scan deleted meanwhile keeps them until it no longer does)
-CREATE INDEX dataset_overlay_by_scan ON dataset_overlay (scan_id);
-
 -- Every applied scan, in order: when each scan's deals entered the dataset (their synced_at).
 CREATE TABLE dataset_scans (
     tenant_id  text NOT NULL,
@@ -56,6 +54,11 @@ CREATE TABLE dataset_scans (
     applied_at timestamptz NOT NULL,
     PRIMARY KEY (tenant_id, version)
 );
+
+-- Whether a dataset may still show a scan's deals: its base, or an incremental scan applied since the base (a
+-- deleted scan keeps its deals until it is neither). Kept here rather than as an index of the overlay's scan ids,
+-- which every incremental apply would pay for.
+CREATE INDEX dataset_scans_by_scan ON dataset_scans (scan_id);
 
 -- A deleted scan whose deals a dataset still shows is hidden rather than removed, and removed once no dataset
 -- shows them any more.

@@ -63,6 +63,8 @@ public final class Bench {
             bench.rateLimitedFullScans();
             bench.ingestIncrementalAndResults(true);
         }
+        ((ObjectNode) bench.report.get("machine")).put("load_average_at_end", loadAverage());
+        System.out.println("# load average at the end: " + loadAverage());
         Path out = Path.of("bench-results.json");
         Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(bench.report));
         System.out.println("# figures written to " + out.toAbsolutePath());
@@ -83,6 +85,8 @@ public final class Bench {
         m.put("java", System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("quick", quick);
+        // the machine may be shared: how busy it was when the run began and ended goes with the figures
+        m.put("load_average_at_start", loadAverage());
         System.out.println("# machine: " + m);
     }
 
@@ -312,6 +316,11 @@ public final class Bench {
             if (after == null) break;
         }
         return seen / ((System.nanoTime() - started) / 1e9);
+    }
+
+    /** The one-minute load average (processes running or waiting for a core), or -1 where there is none. */
+    static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     static int freePort() throws IOException {

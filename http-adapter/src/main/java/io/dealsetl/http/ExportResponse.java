@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealsetl.domain.dataset.DatasetDeal;
 import io.dealsetl.domain.dataset.DealSink;
 import io.javalin.http.Context;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -73,7 +74,9 @@ final class ExportResponse implements DealSink {
         boolean gzip = acceptsGzip(ctx.header("Accept-Encoding"));
         // set before the stream is opened, so Javalin does not compress it a second time
         if (gzip) ctx.header("Content-Encoding", "gzip");
-        out = ctx.outputStream();
+        // large writes go to the connection as they are, past Jetty's own buffer: a tenth of the export's CPU went
+        // to handing it eight kilobytes at a time
+        out = new BufferedOutputStream(ctx.outputStream(), 256 * 1024);
         if (gzip) out = new FastGzip(out);
         if (format == Format.NDJSON) {
             lines = json.getFactory().createGenerator(out);

@@ -60,7 +60,8 @@ final class DatasetApply {
                     .bind("tenant", tenant).bind("scan", id).bind("at", ScanRows.ts(scan.finishedAt())).execute();
         }
         h.createUpdate("""
-                        UPDATE datasets SET version = :version, base_scan_id = :scan, base_synced_at = :at,
+                        UPDATE datasets SET version = :version, base_scan_id = :scan, base_version = :version,
+                               base_synced_at = :at,
                                base_deals = s.processed_items, source_key = :source, last_scan_id = :scan, synced_at = :at,
                                deal_count = s.processed_items - :tombstones, archived_count = :tombstones
                         FROM scans s WHERE s.id = :scan AND datasets.tenant_id = :tenant""")
@@ -103,27 +104,30 @@ final class DatasetApply {
                 .bind("source", scan.sourceKey()).bind("base", base).bind("tenant", tenant).execute();
     }
 
-    /** True when a dataset still shows deals of the scan, which must then outlive the scan's deletion. */
+    /**
+     * True when the tenant's dataset may still show deals of the scan, which must then outlive the scan's deletion:
+     * its base, or an incremental scan applied since the base (even one whose deals later scans all replaced,
+     * which keeps its rows a little longer, until the next full scan).
+     */
     static boolean referenced(Handle h, String tenant, String scanId) {
         // waits for an apply of the tenant in flight, which may be moving the dataset off this scan
         h.execute("SELECT 1 FROM datasets WHERE tenant_id = ? FOR SHARE", tenant);
         return h.createQuery("""
-                        SELECT EXISTS (SELECT 1 FROM datasets WHERE base_scan_id = :scan)
-                            OR EXISTS (SELECT 1 FROM dataset_overlay WHERE scan_id = :scan)""")
+                        SELECT EXISTS (SELECT 1 FROM datasets d JOIN dataset_scans s ON s.tenant_id = d.tenant_id
+                                       WHERE s.scan_id = :scan AND s.version >= d.base_version
+                                         AND (s.version > d.base_version OR d.base_scan_id = s.scan_id))""")
                 .bind("scan", scanId).mapTo(Boolean.class).one();
     }
 
     /**
-     * Removes the tenant's deleted scans that no dataset shows any more (hidden when deleted while it did). Runs
+     * Removes the tenant's deleted scans that its dataset no longer shows (hidden when deleted while it did). Runs
      * after the transaction that moved the dataset on; a reader still on an earlier version keeps its snapshot.
      */
     static void collectDeleted(Jdbi jdbi, String tenant) {
-        List<String> unreferenced = jdbi.withHandle(h -> h.createQuery("""
-                        SELECT id FROM scans s WHERE s.tenant_id = :tenant AND s.deleted_at IS NOT NULL
-                          AND NOT EXISTS (SELECT 1 FROM datasets d WHERE d.base_scan_id = s.id)
-                          AND NOT EXISTS (SELECT 1 FROM dataset_overlay o WHERE o.scan_id = s.id)""")
+        List<String> deleted = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT id FROM scans s WHERE s.tenant_id = :tenant AND s.deleted_at IS NOT NULL""")
                 .bind("tenant", tenant).mapTo(String.class).list());
-        for (String id : unreferenced) {
+        for (String id : deleted) {
             jdbi.useTransaction(h -> {
                 h.execute("SELECT 1 FROM scans WHERE id = ? FOR UPDATE", id);
                 if (referenced(h, tenant, id)) return;
