@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dealsetl.domain.access.ApiKey;
 import io.dealsetl.domain.access.Permission;
-import io.dealsetl.domain.dataset.DealFilter;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanId;
 import io.dealsetl.domain.scan.ScanList;
@@ -72,21 +71,11 @@ final class CatalogRoutes {
     void export(Context ctx) {
         ApiKey key = Auth.require(ctx, Permission.DEALS_READ);
         ScanId id = ScanId.parse(ctx.pathParam("scan_id"));
-        Map<String, String> errors = new LinkedHashMap<>();
-        ExportResponse.Format format = null;
-        try {
-            format = ExportResponse.Format.of(ctx);
-        } catch (ApiException e) {
-            errors.putAll(e.details);
-        }
-        String stage = Exports.filter(ctx, "filter_stage", errors);
-        String pipeline = Exports.filter(ctx, "filter_pipeline", errors);
-        if (!errors.isEmpty()) throw ApiException.validation(errors);
+        Exports.Request request = Exports.request(ctx, false);
         Scan scan = scans.get(id);
         if (!key.scope().allows(scan.tenantId())) throw new ScanNotFoundException(id);
-        ExportResponse response = new ExportResponse(ctx, json, view, format, id.value() + "-deals", false);
-        DealFilter filter = new DealFilter(stage, pipeline, false);
-        exports.run(ctx, () -> Exports.stream(ctx, response, sink -> catalog.export(scan, filter, sink)));
+        ExportResponse response = new ExportResponse(ctx, json, view, request.format(), id.value() + "-deals", false);
+        exports.run(ctx, () -> Exports.stream(ctx, response, sink -> catalog.export(scan, request.filter(), sink)));
     }
 
     /** tenant_id, status, scan_type, page and limit, every problem reported at once. */
@@ -111,25 +100,12 @@ final class CatalogRoutes {
             type = ScanType.fromWireName(t.strip().toLowerCase(Locale.ROOT)).orElse(null);
             if (type == null) errors.put("scan_type", "Must be one of: full, incremental");
         }
-        int page = integer(ctx.queryParam("page"), 1, 1, Integer.MAX_VALUE, "page", "Must be an integer of at least 1",
+        int page = ResultsQuery.integer(ctx.queryParam("page"), 1, 1, Integer.MAX_VALUE, "page", "Must be an integer of at least 1",
                 errors);
-        int limit = integer(ctx.queryParam("limit"), ScanListQuery.DEFAULT_LIMIT, 1, ScanListQuery.MAX_LIMIT, "limit",
+        int limit = ResultsQuery.integer(ctx.queryParam("limit"), ScanListQuery.DEFAULT_LIMIT, 1, ScanListQuery.MAX_LIMIT, "limit",
                 "Must be an integer from 1 to " + ScanListQuery.MAX_LIMIT, errors);
         if (!errors.isEmpty()) throw ApiException.validation(errors);
         return new ScanListQuery(key.scope(), tenant, status, type, page, limit);
-    }
-
-    private static int integer(String raw, int fallback, int min, int max, String name, String problem,
-                               Map<String, String> errors) {
-        if (raw == null) return fallback;
-        try {
-            int value = Integer.parseInt(raw.strip());
-            if (value >= min && value <= max) return value;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        errors.put(name, problem);
-        return fallback;
     }
 
     private static String listLink(ScanListQuery q, int page) {

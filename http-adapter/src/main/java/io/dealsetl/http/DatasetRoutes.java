@@ -11,7 +11,6 @@ import io.dealsetl.domain.dataset.DatasetNotFoundException;
 import io.dealsetl.domain.dataset.DatasetPage;
 import io.dealsetl.domain.dataset.DatasetQuery;
 import io.dealsetl.domain.dataset.DatasetState;
-import io.dealsetl.domain.dataset.DealFilter;
 import io.dealsetl.domain.deal.DealQuery;
 import io.dealsetl.domain.usecase.Datasets;
 import io.dealsetl.domain.usecase.ScanService;
@@ -128,7 +127,7 @@ final class DatasetRoutes {
         String id = ctx.pathParam("hubspot_id");
         Map<String, String> errors = new LinkedHashMap<>();
         if (!HUBSPOT_ID.matcher(id).matches()) errors.put("hubspot_id", "Must be a HubSpot record id (digits)");
-        Boolean archived = includeArchived(ctx, errors);
+        boolean archived = Exports.includeArchived(ctx, errors);
         if (!errors.isEmpty()) throw ApiException.validation(errors);
         DatasetDeal deal = datasets.deal(tenant, id, archived);
         JsonBodies.stream(ctx, json, body -> writeDeal(body, deal));
@@ -137,21 +136,10 @@ final class DatasetRoutes {
     void export(Context ctx) {
         ApiKey key = Auth.require(ctx, Permission.DEALS_READ);
         String tenant = visibleTenant(ctx, key);
-        Map<String, String> errors = new LinkedHashMap<>();
-        ExportResponse.Format format = null;
-        try {
-            format = ExportResponse.Format.of(ctx);
-        } catch (ApiException e) {
-            errors.putAll(e.details);
-        }
-        String stage = Exports.filter(ctx, "filter_stage", errors);
-        String pipeline = Exports.filter(ctx, "filter_pipeline", errors);
-        Boolean archived = includeArchived(ctx, errors);
-        if (!errors.isEmpty()) throw ApiException.validation(errors);
-        DealFilter filter = new DealFilter(stage, pipeline, archived);
+        Exports.Request request = Exports.request(ctx, true);
         String name = fileSafe(tenant) + "-deals-" + Exports.fileStamp(clock.instant());
-        ExportResponse response = new ExportResponse(ctx, json, view, format, name, true);
-        exports.run(ctx, () -> Exports.stream(ctx, response, sink -> datasets.export(tenant, filter, sink)));
+        ExportResponse response = new ExportResponse(ctx, json, view, request.format(), name, true);
+        exports.run(ctx, () -> Exports.stream(ctx, response, sink -> datasets.export(tenant, request.filter(), sink)));
     }
 
     private void writeDeal(JsonGenerator body, DatasetDeal deal) throws java.io.IOException {
@@ -178,23 +166,9 @@ final class DatasetRoutes {
         } catch (ApiException e) {
             errors.putAll(e.details);
         }
-        Boolean archived = includeArchived(ctx, errors);
+        boolean archived = Exports.includeArchived(ctx, errors);
         if (!errors.isEmpty()) throw ApiException.validation(errors);
         return new DatasetQuery(page, archived);
-    }
-
-    private static Boolean includeArchived(Context ctx, Map<String, String> errors) {
-        String raw = ctx.queryParam("include_archived");
-        if (raw == null) return false;
-        switch (raw.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "true":
-                return true;
-            case "false":
-                return false;
-            default:
-                errors.put("include_archived", "Must be true or false");
-                return false;
-        }
     }
 
     static String tenantPath(String tenant) {

@@ -1,11 +1,14 @@
 package io.dealsetl.http;
 
+import io.dealsetl.domain.dataset.DealFilter;
 import io.dealsetl.domain.dataset.DealSink;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
@@ -43,6 +46,44 @@ final class Exports {
             response.abandon();
             log.error("{} {}: export failed after its first byte; connection closed", ctx.method(), ctx.path(), e);
             ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
+        }
+    }
+
+    /** What an export request asks for. */
+    record Request(ExportResponse.Format format, DealFilter filter) {
+    }
+
+    /**
+     * The export parameters, every problem reported at once: {@code format}, {@code filter_stage},
+     * {@code filter_pipeline}, and for a dataset {@code include_archived}.
+     */
+    static Request request(Context ctx, boolean dataset) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        ExportResponse.Format format = null;
+        try {
+            format = ExportResponse.Format.of(ctx);
+        } catch (ApiException e) {
+            errors.putAll(e.details);
+        }
+        String stage = filter(ctx, "filter_stage", errors);
+        String pipeline = filter(ctx, "filter_pipeline", errors);
+        boolean archived = dataset && includeArchived(ctx, errors);
+        if (!errors.isEmpty()) throw ApiException.validation(errors);
+        return new Request(format, new DealFilter(stage, pipeline, archived));
+    }
+
+    /** The include_archived parameter: true or false, false when absent. */
+    static boolean includeArchived(Context ctx, Map<String, String> errors) {
+        String raw = ctx.queryParam("include_archived");
+        if (raw == null) return false;
+        switch (raw.strip().toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                errors.put("include_archived", "Must be true or false");
+                return false;
         }
     }
 

@@ -7,13 +7,14 @@ import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.deal.StoredDeal;
 import io.dealsetl.domain.scan.ScanId;
 import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
@@ -58,7 +59,7 @@ final class DealExports {
 
     /** Every deal of one scan matching the filter's stage and pipeline. */
     static void scan(Handle h, ScanId scan, DealFilter filter, DealSink sink) throws IOException {
-        Rows rows = new Rows(h, scan.value(), filter);
+        Batches rows = rows(h, scan.value(), filter);
         for (Row row = rows.next(); row != null; row = rows.next()) {
             sink.accept(new DatasetDeal(row.deal.deal(), row.deal.extractedAt(), scan, null));
         }
@@ -73,8 +74,9 @@ final class DealExports {
     static void dataset(Handle h, String tenant, String base, Instant baseSyncedAt, DealFilter filter, DealSink sink)
             throws IOException {
         ScanId baseScan = base.isEmpty() ? null : ScanId.parse(base);
-        Rows baseRows = base.isEmpty() ? null : new Rows(h, base, filter);
-        Overlay overlay = new Overlay(h, tenant, base);
+        Batches baseRows = base.isEmpty() ? null : rows(h, base, filter);
+        Batches overlay = overlay(h, tenant, base);
+        ScanId overlayScan = null;
         Row b = baseRows == null ? null : baseRows.next();
         Row o = overlay.next();
         while (b != null || o != null) {
@@ -87,7 +89,9 @@ final class DealExports {
             if (!o.scan.equals(base)) {
                 Deal deal = o.deal.deal();
                 if ((filter.includeArchived() || !deal.archived()) && matches(filter, deal)) {
-                    sink.accept(new DatasetDeal(deal, o.deal.extractedAt(), overlay.scanId(o.scan), o.syncedAt));
+                    // overlay rows come from a handful of scans: each id is parsed once in a row
+                    if (overlayScan == null || !overlayScan.value().equals(o.scan)) overlayScan = ScanId.parse(o.scan);
+                    sink.accept(new DatasetDeal(deal, o.deal.extractedAt(), overlayScan, o.syncedAt));
                 }
             } else if (order == 0 && filter.includeArchived()) {
                 // one of the base's own tombstones
@@ -107,39 +111,34 @@ final class DealExports {
     private record Row(String id, StoredDeal deal, String scan, Instant syncedAt) {
     }
 
-    /** A scan's rows matching the filter, in id order, read a batch at a time. */
-    private static final class Rows {
+    /**
+     * Rows in id order, a batch at a time: each batch is the query's next {@value #BATCH} rows after the last id read,
+     * its parameters set by {@code bind} with that id as the one it is given.
+     */
+    private static final class Batches {
+        interface Bind {
+            void set(PreparedStatement select, String after) throws SQLException;
+        }
+
         private final Handle h;
         private final String sql;
-        private final String scan;
-        private final DealFilter filter;
+        private final Bind bind;
+        private final Jdbc.Row<Row> map;
         private Iterator<Row> batch = List.<Row>of().iterator();
         private String after = "";
         private boolean exhausted;
 
-        Rows(Handle h, String scan, DealFilter filter) {
+        Batches(Handle h, String sql, Bind bind, Jdbc.Row<Row> map) {
             this.h = h;
-            this.scan = scan;
-            this.filter = filter;
-            this.sql = "SELECT " + DealRows.READ_COLUMNS + " FROM deals d WHERE d.scan_id = ? AND d.hubspot_id > ?"
-                    + (filter.stage() == null ? "" : " AND d.dealstage = ?")
-                    + (filter.pipeline() == null ? "" : " AND d.pipeline = ?")
-                    + " ORDER BY d.hubspot_id LIMIT " + BATCH;
+            this.sql = sql + " LIMIT " + BATCH;
+            this.bind = bind;
+            this.map = map;
         }
 
         Row next() {
             if (!batch.hasNext()) {
                 if (exhausted) return null;
-                List<Row> rows = Jdbc.list(h, sql, select -> {
-                    int i = 1;
-                    select.setString(i++, scan);
-                    select.setString(i++, after);
-                    if (filter.stage() != null) select.setString(i++, filter.stage());
-                    if (filter.pipeline() != null) select.setString(i, filter.pipeline());
-                }, row -> {
-                    StoredDeal deal = DealRows.map(row);
-                    return new Row(deal.deal().id(), deal, null, null);
-                });
+                List<Row> rows = Jdbc.list(h, sql, select -> bind.set(select, after), map);
                 exhausted = rows.size() < BATCH;
                 if (rows.isEmpty()) return null;
                 after = rows.get(rows.size() - 1).id;
@@ -149,50 +148,38 @@ final class DealExports {
         }
     }
 
-    /** A dataset's overlay rows, each with the deal row it points at, in id order, a batch at a time. */
-    private static final class Overlay {
-        private final Handle h;
-        private final String tenant;
-        private final String base;
-        private Iterator<Row> batch = List.<Row>of().iterator();
-        private String after = "";
-        private boolean exhausted;
-        private ScanId lastScan;
+    /** A scan's rows matching the filter's stage and pipeline. */
+    private static Batches rows(Handle h, String scan, DealFilter filter) {
+        return new Batches(h, "SELECT " + DealRows.READ_COLUMNS + " FROM deals d WHERE d.scan_id = ? AND d.hubspot_id > ?"
+                + (filter.stage() == null ? "" : " AND d.dealstage = ?")
+                + (filter.pipeline() == null ? "" : " AND d.pipeline = ?")
+                + " ORDER BY d.hubspot_id",
+                (select, after) -> {
+                    int i = 1;
+                    select.setString(i++, scan);
+                    select.setString(i++, after);
+                    if (filter.stage() != null) select.setString(i++, filter.stage());
+                    if (filter.pipeline() != null) select.setString(i, filter.pipeline());
+                },
+                row -> {
+                    StoredDeal deal = DealRows.map(row);
+                    return new Row(deal.deal().id(), deal, null, null);
+                });
+    }
 
-        Overlay(Handle h, String tenant, String base) {
-            this.h = h;
-            this.tenant = tenant;
-            this.base = base;
-        }
-
-        Row next() {
-            if (!batch.hasNext()) {
-                if (exhausted) return null;
-                List<Row> rows = Jdbc.list(h, "SELECT " + DealRows.READ_COLUMNS + ", o.scan_id, o.synced_at"
-                                + " FROM dataset_overlay o JOIN deals d ON d.scan_id = o.scan_id AND d.hubspot_id = o.hubspot_id"
-                                + " WHERE o.tenant_id = ? AND o.base_scan_id = ? AND o.hubspot_id > ?"
-                                + " ORDER BY o.hubspot_id LIMIT " + BATCH,
-                        select -> {
-                            select.setString(1, tenant);
-                            select.setString(2, base);
-                            select.setString(3, after);
-                        },
-                        row -> {
-                            StoredDeal deal = DealRows.map(row);
-                            return new Row(deal.deal().id(), deal, row.getString(17), ScanRows.instant(row, 18));
-                        });
-                exhausted = rows.size() < BATCH;
-                if (rows.isEmpty()) return null;
-                after = rows.get(rows.size() - 1).id;
-                batch = rows.iterator();
-            }
-            return batch.next();
-        }
-
-        /** Overlay rows come from a handful of scans: parse each id once in a row. */
-        ScanId scanId(String scan) {
-            if (lastScan == null || !Objects.equals(lastScan.value(), scan)) lastScan = ScanId.parse(scan);
-            return lastScan;
-        }
+    /** A dataset's overlay rows, each with the deal row it points at. */
+    private static Batches overlay(Handle h, String tenant, String base) {
+        return new Batches(h, "SELECT " + DealRows.READ_COLUMNS + ", o.scan_id, o.synced_at"
+                + " FROM dataset_overlay o JOIN deals d ON d.scan_id = o.scan_id AND d.hubspot_id = o.hubspot_id"
+                + " WHERE o.tenant_id = ? AND o.base_scan_id = ? AND o.hubspot_id > ? ORDER BY o.hubspot_id",
+                (select, after) -> {
+                    select.setString(1, tenant);
+                    select.setString(2, base);
+                    select.setString(3, after);
+                },
+                row -> {
+                    StoredDeal deal = DealRows.map(row);
+                    return new Row(deal.deal().id(), deal, row.getString(17), ScanRows.instant(row, 18));
+                });
     }
 }
