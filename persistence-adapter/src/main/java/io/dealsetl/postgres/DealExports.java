@@ -7,7 +7,9 @@ import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.deal.StoredDeal;
 import io.dealsetl.domain.scan.ScanId;
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -16,7 +18,14 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.postgresql.PGConnection;
 
 /**
  * Streams deals to a {@link DealSink} in HubSpot id order, a batch of rows at a time: each batch is a short range
@@ -59,9 +68,15 @@ final class DealExports {
 
     /** Every deal of one scan matching the filter's stage and pipeline. */
     static void scan(Handle h, ScanId scan, DealFilter filter, DealSink sink) throws IOException {
-        Batches rows = rows(h, scan.value(), filter);
-        for (Row row = rows.next(); row != null; row = rows.next()) {
-            sink.accept(new DatasetDeal(row.deal.deal(), row.deal.extractedAt(), scan, null));
+        try (Fetcher fetcher = new Fetcher(h)) {
+            Batches rows = rows(fetcher, scan.value(), filter);
+            try {
+                for (Row row = rows.next(); row != null; row = rows.next()) {
+                    sink.accept(new DatasetDeal(row.deal.deal(), row.deal.extractedAt(), scan, null));
+                }
+            } finally {
+                rows.close();
+            }
         }
     }
 
@@ -73,9 +88,21 @@ final class DealExports {
      */
     static void dataset(Handle h, String tenant, String base, Instant baseSyncedAt, DealFilter filter, DealSink sink)
             throws IOException {
+        try (Fetcher fetcher = new Fetcher(h)) {
+            Batches baseRows = base.isEmpty() ? null : rows(fetcher, base, filter);
+            Batches overlay = overlay(fetcher, tenant, base);
+            try {
+                merge(baseRows, overlay, base, baseSyncedAt, filter, sink);
+            } finally {
+                if (baseRows != null) baseRows.close();
+                overlay.close();
+            }
+        }
+    }
+
+    private static void merge(Batches baseRows, Batches overlay, String base, Instant baseSyncedAt, DealFilter filter,
+                              DealSink sink) throws IOException {
         ScanId baseScan = base.isEmpty() ? null : ScanId.parse(base);
-        Batches baseRows = base.isEmpty() ? null : rows(h, base, filter);
-        Batches overlay = overlay(h, tenant, base);
         ScanId overlayScan = null;
         Row b = baseRows == null ? null : baseRows.next();
         Row o = overlay.next();
@@ -113,44 +140,165 @@ final class DealExports {
 
     /**
      * Rows in id order, a batch at a time: each batch is the query's next {@value #BATCH} rows after the last id read,
-     * its parameters set by {@code bind} with that id as the one it is given.
+     * its parameters set by {@code bind} with that id as the one it is given. The next batch is fetched (by the
+     * export's {@link Fetcher}) while this one is decoded: fetching and decoding one after the other, the database
+     * waited half the time.
      */
     private static final class Batches {
         interface Bind {
             void set(PreparedStatement select, String after) throws SQLException;
         }
 
-        private final Handle h;
+        private final Fetcher fetcher;
         private final String sql;
         private final Bind bind;
         private final Jdbc.Row<Row> map;
-        private Iterator<Row> batch = List.<Row>of().iterator();
+        private Fetched current;
+        private Future<Fetched> ahead;
+        private PreparedStatement done;
         private String after = "";
         private boolean exhausted;
 
-        Batches(Handle h, String sql, Bind bind, Jdbc.Row<Row> map) {
-            this.h = h;
+        Batches(Fetcher fetcher, String sql, Bind bind, Jdbc.Row<Row> map) {
+            this.fetcher = fetcher;
             this.sql = sql + " LIMIT " + BATCH;
             this.bind = bind;
             this.map = map;
         }
 
         Row next() {
-            if (!batch.hasNext()) {
-                if (exhausted) return null;
-                List<Row> rows = Jdbc.list(h, sql, select -> bind.set(select, after), map);
-                exhausted = rows.size() < BATCH;
-                if (rows.isEmpty()) return null;
-                after = rows.get(rows.size() - 1).id;
-                batch = rows.iterator();
+            try {
+                while (true) {
+                    if (current != null) {
+                        if (current.rows().next()) return map.map(current.rows());
+                        done = current.statement(); // closed by the fetcher, which alone uses the connection
+                        current = null;
+                    }
+                    if (exhausted) return null;
+                    Fetched fetched = Fetcher.await(ahead != null ? ahead : fetch());
+                    ahead = null;
+                    exhausted = fetched.size() < BATCH;
+                    current = fetched;
+                    if (fetched.size() > 0) after = fetched.lastId();
+                    if (!exhausted) ahead = fetch();
+                }
+            } catch (SQLException e) {
+                throw new UnableToExecuteStatementException(e, null);
             }
-            return batch.next();
+        }
+
+        private Future<Fetched> fetch() {
+            PreparedStatement close = done;
+            done = null;
+            String from = after;
+            return fetcher.submit(connection -> {
+                if (close != null) close.close();
+                PreparedStatement select = connection.prepareStatement(sql, ResultSet.TYPE_SCROLL_INSENSITIVE,
+                        ResultSet.CONCUR_READ_ONLY);
+                bind.set(select, from);
+                ResultSet rows = select.executeQuery();
+                int size = rows.last() ? rows.getRow() : 0;
+                String last = size > 0 ? rows.getString(1) : null;
+                rows.beforeFirst();
+                return new Fetched(select, rows, size, last);
+            });
+        }
+
+        /** Gives every statement back, through the fetcher. */
+        void close() {
+            PreparedStatement close = done;
+            Fetched reading = current;
+            Future<Fetched> fetching = ahead;
+            fetcher.submit(connection -> {
+                if (close != null) close.close();
+                if (reading != null) reading.statement().close();
+                return null;
+            });
+            if (fetching != null) {
+                try {
+                    Fetched unread = Fetcher.await(fetching);
+                    fetcher.submit(connection -> {
+                        unread.statement().close();
+                        return null;
+                    });
+                } catch (RuntimeException e) {
+                    // it failed, and that failure has been or will be reported where it matters
+                }
+            }
+        }
+    }
+
+    /** A batch as fetched: the rows are all in memory, so reading them needs nothing of the connection. */
+    private record Fetched(PreparedStatement statement, ResultSet rows, int size, String lastId) {
+    }
+
+    /**
+     * The export's connection work, on one thread of its own and one query at a time: the connection is the
+     * transaction's own (not the pool's proxy, whose bookkeeping is not for several threads), and nothing else
+     * touches it until {@link #close()} has waited for the last task.
+     */
+    static final class Fetcher implements AutoCloseable {
+        interface Task<T> {
+            T run(Connection connection) throws SQLException;
+        }
+
+        private final Connection connection;
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, "export-fetcher");
+            t.setDaemon(true);
+            return t;
+        });
+
+        Fetcher(Handle h) {
+            try {
+                // the driver's own connection: its PgConnection is a java.sql.Connection
+                this.connection = (Connection) h.getConnection().unwrap(PGConnection.class);
+            } catch (SQLException e) {
+                throw new UnableToExecuteStatementException(e, null);
+            }
+        }
+
+        <T> Future<T> submit(Task<T> task) {
+            return thread.submit(() -> task.run(connection));
+        }
+
+        static <T> T await(Future<T> future) {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return future.get();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // a query in flight finishes either way: wait for it
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof SQLException sql) throw new UnableToExecuteStatementException(sql, null);
+                        if (e.getCause() instanceof RuntimeException r) throw r;
+                        throw new IllegalStateException("export fetch failed", e.getCause());
+                    }
+                }
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() {
+            thread.shutdown();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    if (thread.awaitTermination(1, TimeUnit.MINUTES)) break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 
     /** A scan's rows matching the filter's stage and pipeline. */
-    private static Batches rows(Handle h, String scan, DealFilter filter) {
-        return new Batches(h, "SELECT " + DealRows.READ_COLUMNS + " FROM deals d WHERE d.scan_id = ? AND d.hubspot_id > ?"
+    private static Batches rows(Fetcher fetcher, String scan, DealFilter filter) {
+        return new Batches(fetcher, "SELECT " + DealRows.READ_COLUMNS + " FROM deals d WHERE d.scan_id = ? AND d.hubspot_id > ?"
                 + (filter.stage() == null ? "" : " AND d.dealstage = ?")
                 + (filter.pipeline() == null ? "" : " AND d.pipeline = ?")
                 + " ORDER BY d.hubspot_id",
@@ -168,8 +316,8 @@ final class DealExports {
     }
 
     /** A dataset's overlay rows, each with the deal row it points at. */
-    private static Batches overlay(Handle h, String tenant, String base) {
-        return new Batches(h, "SELECT " + DealRows.READ_COLUMNS + ", o.scan_id, o.synced_at"
+    private static Batches overlay(Fetcher fetcher, String tenant, String base) {
+        return new Batches(fetcher, "SELECT " + DealRows.READ_COLUMNS + ", o.scan_id, o.synced_at"
                 + " FROM dataset_overlay o JOIN deals d ON d.scan_id = o.scan_id AND d.hubspot_id = o.hubspot_id"
                 + " WHERE o.tenant_id = ? AND o.base_scan_id = ? AND o.hubspot_id > ? ORDER BY o.hubspot_id",
                 (select, after) -> {
