@@ -82,8 +82,8 @@ public final class App implements AutoCloseable {
             ServiceInfo info = new ServiceInfo(VERSION, clock.instant(), engine::runningScans);
             HttpTelemetry telemetry = HttpTelemetry.of(registry, metrics::scrape, Metrics.CONTENT_TYPE,
                     config.metricsAccess());
-            HttpApi.Services services = new HttpApi.Services(engine.scans(), engine.schedules(), engine.apiKeys(),
-                    engine.startLimit(), engine.health(), info);
+            HttpApi.Services services = new HttpApi.Services(engine.scans(), engine.schedules(), engine.datasets(),
+                    engine.catalog(), engine.apiKeys(), engine.startLimit(), engine.health(), info);
             HttpSettings settings = new HttpSettings(config.resultsConcurrency(), config.corsAllowedOrigins(),
                     config.maxConnectionsPerClient(), HttpSettings.DEFAULT_READ_TIMEOUT);
             HttpApi http = HttpApi.create(services, settings, telemetry, clock).start(config.bindAddress(), config.port());

@@ -3,9 +3,18 @@ package io.dealsetl.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dealsetl.domain.access.AccessToken;
+import io.dealsetl.domain.access.TenantScope;
+import io.dealsetl.domain.dataset.DatasetDeal;
+import io.dealsetl.domain.dataset.DatasetPage;
+import io.dealsetl.domain.dataset.DatasetQuery;
+import io.dealsetl.domain.dataset.DatasetState;
+import io.dealsetl.domain.dataset.DealFilter;
+import io.dealsetl.domain.dataset.DealSink;
 import io.dealsetl.domain.deal.DealQuery;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanConfig;
+import io.dealsetl.domain.scan.ScanList;
+import io.dealsetl.domain.scan.ScanListQuery;
 import io.dealsetl.domain.scan.ScanResults;
 import io.dealsetl.domain.scan.ScanStatus;
 import io.dealsetl.domain.scan.ScanTrigger;
@@ -22,6 +31,7 @@ import io.dealsetl.simulator.SimDeal;
 import io.dealsetl.simulator.SimulatorConfig;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -43,12 +53,35 @@ class LibraryUsageTest {
                         new AccessToken(HubSpotSimulator.DEFAULT_TOKEN));
                 Scan done = etl.scans().awaitFinished(scan.id(), Duration.ofMinutes(1));
                 ScanResults results = etl.scans().results(done, DealQuery.firstPage(1000));
+
+                // the tenant's dataset: what its completed scans add up to, read page by page or streamed whole
+                DatasetState state = etl.datasets().state("acme");
+                DatasetPage current = etl.datasets().deals("acme", DatasetQuery.firstPage(1000));
+                List<String> exported = new ArrayList<>();
+                etl.datasets().export("acme", DealFilter.ALL, new DealSink() {
+                    @Override
+                    public void begin(List<String> properties) {
+                        // the property columns, e.g. for a CSV header
+                    }
+
+                    @Override
+                    public void accept(DatasetDeal deal) {
+                        exported.add(deal.deal().id());
+                    }
+                });
+                ScanList listed = etl.catalog().list(new ScanListQuery(TenantScope.ALL, "acme", null, null, 1, 20));
                 // --- end of example ---
 
                 assertThat(done.status()).isEqualTo(ScanStatus.COMPLETED);
                 assertThat(results.page().totalResults()).isEqualTo(400);
+                List<String> hubspotIds = hubspot.portal().deals().stream().map(SimDeal::id).toList();
                 assertThat(results.page().items()).extracting(d -> d.deal().id())
-                        .containsExactlyInAnyOrderElementsOf(hubspot.portal().deals().stream().map(SimDeal::id).toList());
+                        .containsExactlyInAnyOrderElementsOf(hubspotIds);
+                assertThat(state.dealCount()).isEqualTo(400);
+                assertThat(state.lastFullScanId()).isEqualTo(scan.id());
+                assertThat(current.items()).extracting(d -> d.deal().id()).containsExactlyInAnyOrderElementsOf(hubspotIds);
+                assertThat(exported).containsExactlyElementsOf(hubspotIds.stream().sorted().toList());
+                assertThat(listed.scans()).extracting(Scan::id).containsExactly(scan.id());
 
                 // --- schedules, as in docs/library.md ---
                 etl.schedules().put("acme", new ScheduleChange(new Cadence.Every(15), ScanType.INCREMENTAL, null,

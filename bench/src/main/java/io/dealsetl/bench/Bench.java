@@ -29,7 +29,8 @@ import io.dealsetl.simulator.SimulatorConfig;
  * Runs the packaged simulator and service as separate processes and prints one line per figure
  * ({@code name value unit}), also written as JSON. Run from the repository root after
  * {@code mvn -q -pl bench -am package -DskipTests}:
- * {@code java -jar bench/target/bench.jar [--quick] [--storage-only] [--extraction-only] [--slow-clients-only]}.
+ * {@code java -jar bench/target/bench.jar [--quick] [--storage-only] [--extraction-only] [--dataset-only]
+ * [--slow-clients-only]}.
  */
 public final class Bench {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -59,15 +60,18 @@ public final class Bench {
         boolean storageOnly = List.of(args).contains("--storage-only");
         boolean extractionOnly = List.of(args).contains("--extraction-only");
         boolean slowClientsOnly = List.of(args).contains("--slow-clients-only");
+        boolean datasetOnly = List.of(args).contains("--dataset-only");
+        boolean everything = !extractionOnly && !slowClientsOnly && !datasetOnly;
         Path work = Files.createTempDirectory("deals-bench");
         Bench bench = new Bench(quick, work);
         bench.machine();
-        if (!extractionOnly && !slowClientsOnly) bench.storage();
-        if (!storageOnly && !slowClientsOnly) {
-            bench.extraction();
-            if (!extractionOnly) bench.ingestIncrementalAndResults();
-        }
-        if (!storageOnly && !extractionOnly) bench.slowClients();
+        if (everything) bench.storage();
+        if (everything || datasetOnly) bench.datasetApply();
+        if (!storageOnly && (everything || extractionOnly)) bench.extraction();
+        if (!storageOnly && (everything || datasetOnly)) bench.ingestIncrementalAndResults(!datasetOnly);
+        if (!storageOnly && (everything || slowClientsOnly)) bench.slowClients();
+        ((ObjectNode) bench.report.get("machine")).put("load_average_at_end", loadAverage());
+        System.out.println("# load average at the end: " + loadAverage());
         Path out = Path.of("bench-results.json");
         Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(bench.report));
         System.out.println("# figures written to " + out.toAbsolutePath());
@@ -88,6 +92,8 @@ public final class Bench {
         m.put("java", System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("quick", quick);
+        // the machine may be shared: how busy it was when the run began and ended goes with the figures
+        m.put("load_average_at_start", loadAverage());
         System.out.println("# machine: " + m);
     }
 
@@ -98,6 +104,18 @@ public final class Bench {
                 "deals/s");
         figure("ingest_db_only_pages_of_100_deals_per_s", StorageIngest.pageByPage(work.resolve("ingest-pages"), deals),
                 "deals/s");
+    }
+
+    /** Applying completed scans to a tenant's dataset, in the persistence adapter on its own. */
+    void datasetApply() {
+        int deals = quick ? 200_000 : 1_000_000;
+        DatasetApply.Figures f = DatasetApply.measure(work.resolve("dataset-apply"), deals, 10_000, 5);
+        figure("dataset_apply_full_" + deals + "_onto_" + deals + "_ms", f.fullApplyMs(), "ms");
+        figure("dataset_full_result_index_seconds", f.fullReadySeconds(), "s");
+        figure("dataset_full_first_page_ms", f.firstPageMs(), "ms");
+        figure("dataset_apply_incremental_10000_ms", f.incrementalApplyMs().get(0), "ms");
+        figure("dataset_apply_incremental_10000_max_of_5_ms",
+                f.incrementalApplyMs().stream().mapToDouble(Double::doubleValue).max().orElseThrow(), "ms");
     }
 
     /** /health with 500 slow-body connections held open ({@link SlowClients}). */
@@ -165,7 +183,7 @@ public final class Bench {
     }
 
     /** Ingest at database speed in 256 MB, then an incremental scan and the results API on the stored deals. */
-    void ingestIncrementalAndResults() throws Exception {
+    void ingestIncrementalAndResults(boolean withResults) throws Exception {
         int deals = quick ? 200_000 : 1_000_000;
         int changed = 10_000;
         int port = freePort();
@@ -192,7 +210,9 @@ public final class Bench {
                 figure("incremental_deals_per_s", found / seconds, "deals/s");
                 figure("incremental_search_ceiling_deals_per_s", SEARCH_LIMIT * (double) SEARCH_PAGE, "deals/s");
             }
-            results(app, fullScan, deals);
+            if (withResults) results(app, fullScan, deals);
+            DatasetReads.pages(this, app, deals, quick ? 20 : RESULTS_WARM_UP_SECONDS);
+            DatasetReads.exports(this, app);
         } finally {
             app.close();
         }
@@ -366,6 +386,11 @@ public final class Bench {
             if (after == null) break;
         }
         return seen / ((System.nanoTime() - started) / 1e9);
+    }
+
+    /** The one-minute load average (processes running or waiting for a core), or -1 where there is none. */
+    static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     static int freePort() throws IOException {

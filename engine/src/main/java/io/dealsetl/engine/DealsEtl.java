@@ -4,6 +4,8 @@ import io.dealsetl.domain.port.ScanObserver;
 import io.dealsetl.domain.port.StartLimit;
 import io.dealsetl.domain.port.StorageHealth;
 import io.dealsetl.domain.usecase.ApiKeys;
+import io.dealsetl.domain.usecase.Datasets;
+import io.dealsetl.domain.usecase.ScanCatalog;
 import io.dealsetl.domain.usecase.ScanRunner;
 import io.dealsetl.domain.usecase.ScanService;
 import io.dealsetl.domain.usecase.ScanWorkers;
@@ -48,6 +50,8 @@ public final class DealsEtl implements AutoCloseable {
     private final ApiKeys apiKeys;
     private final ScheduleService schedules;
     private final StartLimit startLimit;
+    private final Datasets datasets;
+    private final ScanCatalog catalog;
 
     private DealsEtl(Builder settings) {
         Clock clock = settings.clock;
@@ -71,6 +75,8 @@ public final class DealsEtl implements AutoCloseable {
                     settings.incrementalOverlap, workers::wake, settings.observer);
             this.apiKeys = new ApiKeys(store.apiKeys(), clock);
             this.startLimit = store.startLimit(STARTS_PER_MINUTE);
+            this.datasets = new Datasets(store.datasets());
+            this.catalog = new ScanCatalog(store.scans(), store.scanDirectory());
             this.schedules = new ScheduleService(store.schedules(), scans, store.cronCalendar(), store.scheduleAlarm(),
                     clock);
             workers.start();
@@ -102,6 +108,19 @@ public final class DealsEtl implements AutoCloseable {
     /** Start, watch, read, cancel and delete scans. */
     public ScanService scans() {
         return scans;
+    }
+
+    /**
+     * Each tenant's current deals, kept by its completed scans (a full scan replaces them, an incremental one
+     * updates them), with pages, single deals and streamed exports.
+     */
+    public Datasets datasets() {
+        return datasets;
+    }
+
+    /** The scans a key may see, newest first, and any completed scan's deals as one stream. */
+    public ScanCatalog catalog() {
+        return catalog;
     }
 
     /** Tenants' scheduled syncs: each due run starts a scan, exactly once across the processes sharing the database. */

@@ -3,6 +3,8 @@ package io.dealsetl.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealsetl.domain.port.StorageUnavailableException;
+import io.dealsetl.domain.dataset.DatasetDealNotFoundException;
+import io.dealsetl.domain.dataset.DatasetNotFoundException;
 import io.dealsetl.domain.scan.InvalidScanIdException;
 import io.dealsetl.domain.scan.ScanNotFoundException;
 import io.dealsetl.domain.scan.ScanStateConflictException;
@@ -90,6 +92,10 @@ final class ApiErrors {
             return ApiException.validation("scan_id", "Invalid scan ID format: expected scan_YYYYMMDD_HHMMSS_xxxxxx");
         }
         if (e instanceof ScanNotFoundException nf) return ApiException.notFound("Scan not found: " + nf.scanId());
+        if (e instanceof DatasetNotFoundException nf) {
+            return ApiException.notFound("No dataset for tenant: " + nf.tenantId());
+        }
+        if (e instanceof DatasetDealNotFoundException nf) return ApiException.notFound("Deal not found: " + nf.hubspotId());
         if (e instanceof TenantBusyException busy) {
             return new ApiException(409, "conflict", "Scan already in progress for tenant: " + busy.tenantId(), null)
                     .activeScan(busy.activeScanId().value());

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dealsetl.domain.port.StartLimit;
+import io.dealsetl.domain.usecase.Datasets;
+import io.dealsetl.domain.usecase.ScanCatalog;
 import io.dealsetl.domain.port.StorageHealth;
 import io.dealsetl.domain.usecase.ApiKeys;
 import io.dealsetl.domain.usecase.ScanService;
@@ -66,9 +68,12 @@ public final class HttpApi {
      *
      * @param startLimit scan starts per API key per minute, shared by every instance
      */
-    public record Services(ScanService scans, ScheduleService schedules, ApiKeys keys, StartLimit startLimit,
-                           StorageHealth storage, ServiceInfo info) {
+    public record Services(ScanService scans, ScheduleService schedules, Datasets datasets, ScanCatalog catalog,
+                           ApiKeys keys, StartLimit startLimit, StorageHealth storage, ServiceInfo info) {
     }
+
+    /** Exports streaming at once; each holds a database connection, of which the API has four. */
+    static final int EXPORTS_AT_ONCE = 2;
 
     /** @param telemetry request ids, the access log, request timings and {@code GET /metrics} */
     public static HttpApi create(Services services, HttpSettings settings, HttpTelemetry telemetry, Clock clock) {
@@ -89,6 +94,10 @@ public final class HttpApi {
                 settings.resultsConcurrency(), pageWait, clock);
         SystemRoutes system = new SystemRoutes(scans, services.storage(), services.info(), json, clock);
         ScheduleRoutes scheduleRoutes = new ScheduleRoutes(services.schedules(), json, requests, clock);
+        Turns exports = new Turns(EXPORTS_AT_ONCE, pageWait, "exports");
+        DatasetRoutes datasetRoutes = new DatasetRoutes(services.datasets(), json,
+                new Turns(settings.resultsConcurrency(), pageWait, "dataset pages"), exports, clock);
+        CatalogRoutes catalogRoutes = new CatalogRoutes(scans, services.catalog(), json, exports, clock);
         List<Route> routes = List.of(
                 new Route(HandlerType.POST, "/api/v1/scans/start", scanRoutes::start),
                 new Route(HandlerType.GET, "/api/v1/scans/{scan_id}", scanRoutes::status),
@@ -99,6 +108,13 @@ public final class HttpApi {
                 new Route(HandlerType.GET, "/api/v1/tenants/{tenant_id}/schedule", scheduleRoutes::get),
                 new Route(HandlerType.DELETE, "/api/v1/tenants/{tenant_id}/schedule", scheduleRoutes::delete),
                 new Route(HandlerType.GET, "/api/v1/schedules", scheduleRoutes::list),
+                new Route(HandlerType.GET, "/api/v1/scans", catalogRoutes::list),
+                new Route(HandlerType.GET, "/api/v1/scans/{scan_id}/export", catalogRoutes::export),
+                new Route(HandlerType.GET, "/api/v1/tenants/{tenant_id}", datasetRoutes::state),
+                new Route(HandlerType.GET, "/api/v1/tenants/{tenant_id}/deals", datasetRoutes::deals),
+                // before /deals/{hubspot_id}, which "export" would otherwise match
+                new Route(HandlerType.GET, "/api/v1/tenants/{tenant_id}/deals/export", datasetRoutes::export),
+                new Route(HandlerType.GET, "/api/v1/tenants/{tenant_id}/deals/{hubspot_id}", datasetRoutes::deal),
                 new Route(HandlerType.GET, "/api/v1/stats", system::stats),
                 new Route(HandlerType.GET, "/health", system::health),
                 telemetry.metricsRoute(auth));

@@ -43,7 +43,8 @@ final class ResultsQuery {
         return new DealQuery(page, limit, stage, pipeline, sort, order);
     }
 
-    private static int integer(String raw, int fallback, int min, int max, String name, String problem,
+    /** An integer parameter within bounds, the fallback when absent; a problem is recorded under its name. */
+    static int integer(String raw, int fallback, int min, int max, String name, String problem,
                                Map<String, String> errors) {
         if (raw == null) return fallback;
         try {

@@ -84,7 +84,17 @@ final class ScanJson {
 
     /** A results page's deal, written as it is read: a page writes a hundred. */
     static void writeDeal(JsonGenerator g, StoredDeal stored, Scan scan) throws IOException {
-        Deal d = stored.deal();
+        writeDeal(g, stored.deal(), stored.extractedAt(), scan.id().value(), null);
+    }
+
+    /**
+     * A deal as results, datasets and exports show it.
+     *
+     * @param scanId   the scan whose extraction this version of the deal is
+     * @param syncedAt when that scan was applied to a dataset; null (and left out) outside a dataset
+     */
+    static void writeDeal(JsonGenerator g, Deal d, Instant extractedAt, String scanId, Instant syncedAt)
+            throws IOException {
         g.writeStartObject();
         g.writeStringField("id", d.id());
         g.writeStringField("dealname", d.name());
@@ -116,8 +126,9 @@ final class ScanJson {
             throw e.getCause();
         }
         g.writeObjectFieldStart("metadata");
-        g.writeStringField("extracted_at", Formats.timestamp(stored.extractedAt()));
-        g.writeStringField("scan_id", scan.id().value());
+        g.writeStringField("extracted_at", Formats.timestamp(extractedAt));
+        g.writeStringField("scan_id", scanId);
+        if (syncedAt != null) g.writeStringField("synced_at", Formats.timestamp(syncedAt));
         g.writeEndObject();
         g.writeEndObject();
     }

@@ -41,7 +41,7 @@ class HttpTelemetryTest {
         keys.seed("k");
         HttpTelemetry telemetry = HttpTelemetry.of(registry, () -> "# TYPE up gauge\nup 1\n", "text/plain; version=0.0.4",
                 access);
-        api = HttpApi.create(new HttpApi.Services(null, null, keys, new OpenStartLimit(), () -> Duration.ZERO,
+        api = HttpApi.create(new HttpApi.Services(null, null, null, null, keys, new OpenStartLimit(), () -> Duration.ZERO,
                 new ServiceInfo("t", Instant.now(), () -> 0)), HttpSettings.defaults(4), telemetry, Clock.systemUTC())
                 .start(0);
         accessLog.start();

@@ -60,7 +60,7 @@ class InternalErrorTest {
             throw new StorageUnavailableException("Database connection failed", null);
         };
         // no scan service at all: the stats route fails in a way no test planned for
-        HttpApi api = HttpApi.create(new HttpApi.Services(null, null, keys, new OpenStartLimit(), down,
+        HttpApi api = HttpApi.create(new HttpApi.Services(null, null, null, null, keys, new OpenStartLimit(), down,
                         new ServiceInfo("t", Instant.now(), () -> 0)), HttpSettings.defaults(4), HttpTelemetry.none(),
                         Clock.systemUTC())
                 .start(0);

@@ -17,7 +17,7 @@ class OpenApiRoutesTest {
 
     @Test
     void every_route_is_documented_and_every_documented_operation_is_routed() throws Exception {
-        HttpApi api = HttpApi.create(new HttpApi.Services(null, null, null, null, null,
+        HttpApi api = HttpApi.create(new HttpApi.Services(null, null, null, null, null, null, null,
                 new ServiceInfo("test", Instant.now(), () -> 0)), HttpSettings.defaults(4), HttpTelemetry.none(),
                 Clock.systemUTC());
         Set<String> routed = new HashSet<>();

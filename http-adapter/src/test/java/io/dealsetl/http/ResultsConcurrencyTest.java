@@ -61,7 +61,7 @@ class ResultsConcurrencyTest {
         ApiKeys keys = new ApiKeys(new InternalErrorTest.Keys(), Clock.systemUTC());
         keys.seed("k");
         ScanService service = new ScanService(scans, deals, Clock.systemUTC(), new Random(1), Duration.ZERO, () -> { });
-        HttpApi api = HttpApi.create(new HttpApi.Services(service, null, keys, new OpenStartLimit(), () -> Duration.ZERO,
+        HttpApi api = HttpApi.create(new HttpApi.Services(service, null, null, null, keys, new OpenStartLimit(), () -> Duration.ZERO,
                 new ServiceInfo("t", now, () -> 0)), HttpSettings.defaults(2), HttpTelemetry.none(), Clock.systemUTC(),
                 Duration.ofSeconds(2)).start(0);
         ExecutorService clients = Executors.newFixedThreadPool(6);

@@ -31,7 +31,7 @@ final class TestApi implements AutoCloseable {
         ScanService scans = new ScanService(mock(ScanRepository.class), mock(DealRepository.class), Clock.systemUTC(),
                 new Random(1), Duration.ZERO, () -> { });
         StorageHealth healthy = () -> Duration.ofMillis(1);
-        return new TestApi(HttpApi.create(new HttpApi.Services(scans, null, keys, new OpenStartLimit(), healthy,
+        return new TestApi(HttpApi.create(new HttpApi.Services(scans, null, null, null, keys, new OpenStartLimit(), healthy,
                 new ServiceInfo("test", Instant.now(), () -> 0)), settings, HttpTelemetry.none(), Clock.systemUTC())
                 .start(0));
     }

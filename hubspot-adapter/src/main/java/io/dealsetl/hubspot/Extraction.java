@@ -416,8 +416,13 @@ final class Extraction {
                 notices.isEmpty() ? null : String.join(" ", notices));
     }
 
+    /**
+     * Whether a failure ends the scan rather than being worked around: a revoked token, or this thread being
+     * stopped (shutdown or cancel), which is no sign of HubSpot misbehaving.
+     */
     static boolean isFatal(ExtractionFailure e) {
         String code = e.error().code();
-        return code.equals(ScanError.AUTHENTICATION) || code.equals(ScanError.PERMISSION);
+        return code.equals(ScanError.AUTHENTICATION) || code.equals(ScanError.PERMISSION)
+                || Thread.currentThread().isInterrupted();
     }
 }

@@ -11,6 +11,8 @@ import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.port.ExtractionFailure;
 import io.dealsetl.domain.scan.ScanError;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -212,7 +214,12 @@ final class HubSpotClient implements AutoCloseable {
                     what + ": " + error.path("message").asText(abbreviate(text))));
         } catch (IOException e) {
             metrics.answered(endpoint, "io_error");
-            if (Thread.currentThread().isInterrupted()) throw new InterruptedException(what + " interrupted");
+            // Okio reports an interrupt as an InterruptedIOException and clears the flag; a timeout is one too
+            if (Thread.currentThread().isInterrupted()
+                    || e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedException(what + " interrupted");
+            }
             // when one connection breaks, its idle siblings have usually gone the same way (server restarted,
             // keep-alives closed): the retry then opens a fresh one instead of trying each stale one in turn
             http.connectionPool().evictAll();

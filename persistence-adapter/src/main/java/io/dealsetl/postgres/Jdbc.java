@@ -24,6 +24,26 @@ final class Jdbc {
     private Jdbc() {
     }
 
+    /**
+     * Hands each row of the query to {@code row} as it arrives, {@code fetch} rows at a time (inside a transaction
+     * PostgreSQL keeps a cursor, so a million rows never sit in memory at once).
+     */
+    static void forEach(Handle h, String sql, int fetch, Parameters parameters, Each row) {
+        try (PreparedStatement statement = h.getConnection().prepareStatement(sql)) {
+            statement.setFetchSize(fetch);
+            parameters.set(statement);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) row.accept(rows);
+            }
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
+    }
+
+    interface Each {
+        void accept(ResultSet row) throws SQLException;
+    }
+
     /** Every row of the query; a failure is thrown as JDBI's would be, so it is translated like any other. */
     static <T> List<T> list(Handle h, String sql, Parameters parameters, Row<T> row) {
         try (PreparedStatement statement = h.getConnection().prepareStatement(sql)) {

@@ -55,14 +55,14 @@ final class PostgresScanRepository implements ScanRepository {
     @Override
     public Optional<Scan> find(ScanId id) {
         // every results page reads its scan first, so this one takes the plain JDBC path
-        return guarded(() -> jdbi.withHandle(h -> Jdbc.list(h, "SELECT * FROM scans WHERE id = ?",
+        return guarded(() -> jdbi.withHandle(h -> Jdbc.list(h, "SELECT * FROM scans WHERE id = ? AND deleted_at IS NULL",
                 select -> select.setString(1, id.value()), row -> ScanRows.MAPPER.map(row, null))
                 .stream().findFirst()));
     }
 
     @Override
     public boolean compareAndSet(ScanStatus expected, Scan next, String leaseHolder) {
-        return guarded(() -> jdbi.inTransaction(h -> {
+        boolean changed = guarded(() -> jdbi.inTransaction(h -> {
             String leaseCheck = leaseHolder == null ? "" : " AND lease_owner = :holder";
             String terminal = next.status().isTerminal()
                     ? ", token_ciphertext = NULL, lease_owner = NULL, lease_until = NULL" : "";
@@ -79,8 +79,23 @@ final class PostgresScanRepository implements ScanRepository {
                         .bind("tenant", next.tenantId()).bind("source", next.sourceKey())
                         .bind("watermark", ScanRows.ts(next.windowEnd())).execute();
             }
+            if (updated == 1 && next.status() == ScanStatus.COMPLETED) DatasetApply.apply(h, next);
             return updated == 1;
         }));
+        if (changed && next.status() == ScanStatus.COMPLETED) collectDeleted(next.tenantId());
+        return changed;
+    }
+
+    /** Best effort: what is left now is collected after the tenant's next completed scan. */
+    private void collectDeleted(String tenantId) {
+        try {
+            guarded(() -> {
+                DatasetApply.collectDeleted(jdbi, tenantId);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("deleted scans of tenant {} not collected yet: {}", tenantId, e.getMessage());
+        }
     }
 
     @Override
@@ -88,7 +103,17 @@ final class PostgresScanRepository implements ScanRepository {
         return guarded(() -> jdbi.inTransaction(h -> {
             // locked first, so a batch being stored either commits before its deals are deleted or finds the
             // scan gone: nothing holds deals to their scan but this
-            h.execute("SELECT 1 FROM scans WHERE id = ? FOR UPDATE", id.value());
+            Optional<String> tenant = h.createQuery(
+                            "SELECT tenant_id FROM scans WHERE id = :id AND deleted_at IS NULL FOR UPDATE")
+                    .bind("id", id.value()).mapTo(String.class).findOne();
+            if (tenant.isEmpty()) return Optional.<Long>empty();
+            if (DatasetApply.referenced(h, tenant.get(), id.value())) {
+                // the tenant's dataset still shows deals of this scan: the scan goes, its deals stay until the
+                // dataset moves on (DatasetApply.collectDeleted)
+                return Optional.of(h.createQuery("""
+                                UPDATE scans SET deleted_at = now() WHERE id = :id RETURNING processed_items""")
+                        .bind("id", id.value()).mapTo(Long.class).one());
+            }
             long deals = h.createUpdate("DELETE FROM deals WHERE scan_id = :id").bind("id", id.value()).execute();
             int scans = h.createUpdate("DELETE FROM scans WHERE id = :id").bind("id", id.value()).execute();
             return scans == 0 ? Optional.<Long>empty() : Optional.of(deals);
@@ -181,7 +206,7 @@ final class PostgresScanRepository implements ScanRepository {
                                         FILTER (WHERE status = 'completed'), 0) AS avg_duration,
                                max(created_at) AS last_scan
                         FROM scans
-                        WHERE :all OR tenant_id = ANY(:tenants)""")
+                        WHERE deleted_at IS NULL AND (:all OR tenant_id = ANY(:tenants))""")
                 .define("active", ScanRows.ACTIVE).bind("all", scope.all())
                 .bindArray("tenants", String.class, scope.tenants())
                 .map((rs, ctx) -> new ScanStatistics(rs.getLong("total"), rs.getLong("active"),

@@ -4,7 +4,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.dealsetl.domain.port.ApiKeyRepository;
 import io.dealsetl.domain.port.CronCalendar;
+import io.dealsetl.domain.port.DatasetRepository;
 import io.dealsetl.domain.port.DealRepository;
+import io.dealsetl.domain.port.ScanDirectory;
 import io.dealsetl.domain.port.ScanRepository;
 import io.dealsetl.domain.port.ScheduleAlarm;
 import io.dealsetl.domain.port.ScheduleRepository;
@@ -36,6 +38,8 @@ public final class PostgresStore implements AutoCloseable {
     private final PostgresApiKeyRepository apiKeys;
     private final PostgresHealth health;
     private final PostgresScheduleRepository schedules;
+    private final PostgresDatasetRepository datasets;
+    private final PostgresScanDirectory directory;
     private final TokenRotation rotation;
     private final ScheduleEngine alarms;
     private volatile boolean waking;
@@ -51,6 +55,8 @@ public final class PostgresStore implements AutoCloseable {
         this.apiKeys = new PostgresApiKeyRepository(jdbi);
         this.health = new PostgresHealth(pool);
         this.schedules = new PostgresScheduleRepository(jdbi, settings.cipher);
+        this.datasets = new PostgresDatasetRepository(jdbi);
+        this.directory = new PostgresScanDirectory(jdbi);
         this.rotation = new TokenRotation(jdbi, settings.cipher);
         this.alarms = new ScheduleEngine(pool, settings.instanceId, settings.schedulePoll);
     }
@@ -97,6 +103,19 @@ public final class PostgresStore implements AutoCloseable {
      */
     public StartLimit startLimit(int perMinute) {
         return new PostgresStartLimit(jdbi, perMinute);
+    }
+
+    /**
+     * Tenants' datasets: the current deals of each tenant, which a completed scan changes in the transaction that
+     * completes it (a full scan becomes the base, an incremental one is laid over it).
+     */
+    public DatasetRepository datasets() {
+        return datasets;
+    }
+
+    /** The list of scans a key may see, newest first, and their exports. */
+    public ScanDirectory scanDirectory() {
+        return directory;
     }
 
     /** Tenants' schedules, their HubSpot tokens sealed like scans'. */

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -118,8 +119,12 @@ final class ScanRows implements RowMapper<Scan> {
         return t == null ? null : t.toInstant();
     }
 
+    /**
+     * By position, as the hot paths read: through OffsetDateTime, which the driver decodes directly, where a
+     * Timestamp goes through a Calendar (a tenth of an export's reading).
+     */
     static Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 

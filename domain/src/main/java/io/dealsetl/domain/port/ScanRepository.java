@@ -30,7 +30,9 @@ public interface ScanRepository {
      * Replaces the stored scan with {@code next} only if its status is still {@code expected} and,
      * when {@code leaseHolder} is not null, that worker still holds its lease. A change to a terminal
      * status also forgets the token and releases the lease; completion also advances the tenant's
-     * watermark for the scan's source to {@link Scan#windowEnd()}. Processed and failed counts and source
+     * watermark for the scan's source to {@link Scan#windowEnd()} and applies the scan to the tenant's dataset
+     * (see {@link DatasetRepository}), in the same transaction, after every scan of the tenant completed before
+     * it. Processed and failed counts and source
      * stats are not written here: {@link DealRepository#append} owns them, so a change based on a scan read a
      * moment ago cannot roll progress back.
      *
@@ -39,7 +41,8 @@ public interface ScanRepository {
     boolean compareAndSet(ScanStatus expected, Scan next, String leaseHolder);
 
     /**
-     * Deletes the scan and its deals.
+     * Deletes the scan and its deals. A scan whose deals its tenant's dataset still shows leaves the scans at once
+     * (not found, not listed) while those deals stay until the dataset no longer shows them.
      *
      * @return deals deleted, or empty when there was no such scan
      */
