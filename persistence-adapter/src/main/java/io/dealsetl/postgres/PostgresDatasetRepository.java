@@ -40,6 +40,11 @@ import org.jdbi.v3.core.Jdbi;
  * remembered: a version never changes, and the next apply makes a new one. Thread-safe.
  */
 final class PostgresDatasetRepository implements DatasetRepository {
+
+    @Override
+    public io.dealsetl.domain.port.DealIds dealIds(String tenantId) {
+        throw new UnsupportedOperationException("association refresh lands with issue 18");
+    }
     private final Jdbi jdbi;
     private final ExecutorService readers = Handoff.readers();
     /** Base scans whose result index exists; it is permanent. */

@@ -37,4 +37,7 @@ public interface DatasetRepository {
      * @throws IOException what the sink threw; the export stopped there
      */
     boolean export(String tenantId, DealFilter filter, DealSink sink) throws IOException;
+
+    /** The ids of the tenant's current (not archived) dataset deals, for re-reading their associations. */
+    DealIds dealIds(String tenantId);
 }
