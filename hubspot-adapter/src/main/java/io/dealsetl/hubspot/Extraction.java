@@ -13,6 +13,7 @@ import io.dealsetl.domain.scan.SourceStats;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -67,8 +71,8 @@ final class Extraction {
     record Mapped(List<Deal> deals, int failed) {
     }
 
-    /** HubSpot's count of what a search matches, the highest id among them, and how long the answer took. */
-    record Top(long total, Long highestId, long roundTripMillis, String failure) {
+    /** HubSpot's count of what a search matches and the highest id among them, or why search could not say. */
+    record Top(long total, Long highestId, String failure) {
     }
 
     /** The properties a scan asks for (the portal's list is read once per scan) and how list pages get them. */
@@ -99,14 +103,14 @@ final class Extraction {
         // the labels and (for every property) the property list are read while the first pages are asked for
         this.mapper = async(() -> new DealMapper(pipelines()));
         this.properties = config().properties().isEmpty() ? async(this::propertiesOf)
-                : java.util.concurrent.CompletableFuture.completedFuture(propertiesOf());
+                : CompletableFuture.completedFuture(propertiesOf());
     }
 
     ScanConfig config() {
         return request.config();
     }
 
-    java.time.Instant modifiedSince() {
+    Instant modifiedSince() {
         return request.modifiedSince();
     }
 
@@ -201,16 +205,14 @@ final class Extraction {
         body.putArray("sorts").addObject().put("propertyName", "hs_object_id").put("direction", "DESCENDING");
         body.putArray("properties").add("hs_object_id");
         body.put("limit", 1);
-        long started = System.nanoTime();
         try {
             JsonNode answer = search(body);
-            long millis = (System.nanoTime() - started) / 1_000_000;
             return new Top(answer.path("total").asLong(0),
-                    number(answer.path("results").path(0).path("id").asText(null)), millis, null);
+                    number(answer.path("results").path(0).path("id").asText(null)), null);
         } catch (ExtractionFailure e) {
             if (isFatal(e)) throw e;
             log.warn("HubSpot search unavailable for the count: {}", e.getMessage());
-            return new Top(0, null, -1, e.error().message() + " (" + e.error().details() + ")");
+            return new Top(0, null, e.error().message() + " (" + e.error().details() + ")");
         }
     }
 
@@ -347,10 +349,10 @@ final class Extraction {
                 return Optional.of(work.get(1, TimeUnit.SECONDS));
             } catch (TimeoutException e) {
                 if (reportPauses && pauseReportDue()) return Optional.empty();
-            } catch (java.util.concurrent.CancellationException e) {
+            } catch (CancellationException e) {
                 throw interrupted();
             } catch (ExecutionException e) {
-                Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null
                         ? c.getCause() : e.getCause();
                 if (cause instanceof RuntimeException r) throw r;
                 if (cause instanceof Error err) throw err;

@@ -252,11 +252,15 @@ public final class HubSpotSimulator implements AutoCloseable {
     }
 
     private static void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        send(exchange, status, "application/json;charset=utf-8", JSON.writeValueAsString(body));
+        // straight to bytes: a page of 300-property deals is megabytes, not worth a String on the way
+        send(exchange, status, "application/json;charset=utf-8", JSON.writeValueAsBytes(body));
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        send(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -229,7 +229,8 @@ public final class Portal {
 
     /** Every property of the deal, null where it has no value. */
     Map<String, String> properties(Rec rec) {
-        Map<String, String> p = new LinkedHashMap<>();
+        // sized for every property at once: hundreds of custom ones would otherwise grow it five times over
+        Map<String, String> p = new LinkedHashMap<>((propertyNames.size() + 8) * 4 / 3 + 1);
         if (rec.index >= 0) generate(rec, p);
         if (rec.overrides != null) p.putAll(rec.overrides);
         p.put("hs_object_id", Long.toString(rec.id));
