@@ -67,8 +67,8 @@ public final class DealsEtl implements AutoCloseable {
         this.store = storeSettings.open();
         try {
             this.hubspot = HubSpotDealSource.create(settings.hubspot);
-            ScanRunner runner = new ScanRunner(store.scans(), store.deals(), hubspot, clock, MAX_ATTEMPTS,
-                    STORAGE_RETRY_CAP, settings.observer);
+            ScanRunner runner = new ScanRunner(store.scans(), store.deals(), store.datasets(), hubspot, clock,
+                    MAX_ATTEMPTS, STORAGE_RETRY_CAP, settings.observer);
             this.workers = new ScanWorkers(store.scans(), runner, settings.instanceId, settings.workerThreads,
                     settings.lease, settings.pollInterval, clock);
             this.scans = new ScanService(store.scans(), store.deals(), clock, new SecureRandom(),

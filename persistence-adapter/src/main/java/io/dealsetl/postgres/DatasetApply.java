@@ -47,6 +47,9 @@ final class DatasetApply {
         String id = scan.id().value();
         // the previous base's overlay: readers of earlier versions still see it in their snapshots
         h.execute("DELETE FROM dataset_overlay WHERE tenant_id = ?", tenant);
+        // the scan read every deal's associations itself (or was asked for none)
+        h.execute("DELETE FROM dataset_associations WHERE tenant_id = ?", tenant);
+        h.execute("DELETE FROM scan_associations WHERE scan_id = ?", id);
         long tombstones = 0;
         if (scan.config().includeArchived()) {
             // the scan's archived deals: in the base's positions, but shown only with include_archived
@@ -91,6 +94,7 @@ final class DatasetApply {
                             amount = EXCLUDED.amount, createdate = EXCLUDED.createdate""")
                 .bind("tenant", tenant).bind("base", base).bind("scan", scan.id().value())
                 .bind("at", ScanRows.ts(scan.finishedAt())).execute();
+        applyAssociations(h, tenant, base, scan.id().value());
         h.createUpdate("""
                         UPDATE datasets SET version = :version, last_scan_id = :scan, synced_at = :at,
                                source_key = coalesce(source_key, :source),
@@ -102,6 +106,34 @@ final class DatasetApply {
                         WHERE datasets.tenant_id = :tenant""")
                 .bind("version", version).bind("scan", scan.id().value()).bind("at", ScanRows.ts(scan.finishedAt()))
                 .bind("source", scan.sourceKey()).bind("base", base).bind("tenant", tenant).execute();
+    }
+
+    /**
+     * Brings the dataset's associations up to date with the scan: a deal it extracted shows the associations read
+     * with it; a deal whose associations it re-read (scan_associations) shows those, recorded only where they
+     * differ from what the dataset shows now, as most associations do not change between scans.
+     */
+    private static void applyAssociations(Handle h, String tenant, String base, String scan) {
+        h.createUpdate("""
+                        DELETE FROM dataset_associations a USING deals d
+                        WHERE a.tenant_id = :tenant AND a.base_scan_id = :base
+                          AND d.scan_id = :scan AND d.hubspot_id = a.hubspot_id""")
+                .bind("tenant", tenant).bind("base", base).bind("scan", scan).execute();
+        h.createUpdate("""
+                        INSERT INTO dataset_associations (tenant_id, base_scan_id, hubspot_id, associations)
+                        SELECT :tenant, :base, r.hubspot_id, r.associations
+                        FROM scan_associations r
+                        LEFT JOIN dataset_overlay o
+                               ON o.tenant_id = :tenant AND o.base_scan_id = :base AND o.hubspot_id = r.hubspot_id
+                        JOIN deals d ON d.scan_id = coalesce(o.scan_id, :base) AND d.hubspot_id = r.hubspot_id
+                        LEFT JOIN dataset_associations a
+                               ON a.tenant_id = :tenant AND a.base_scan_id = :base AND a.hubspot_id = r.hubspot_id
+                        WHERE r.scan_id = :scan AND d.scan_id <> :scan
+                          AND coalesce(a.associations, d.associations)::text IS DISTINCT FROM r.associations::text
+                        ON CONFLICT (tenant_id, base_scan_id, hubspot_id)
+                        DO UPDATE SET associations = EXCLUDED.associations""")
+                .bind("tenant", tenant).bind("base", base).bind("scan", scan).execute();
+        h.execute("DELETE FROM scan_associations WHERE scan_id = ?", scan);
     }
 
     /**
@@ -132,6 +164,7 @@ final class DatasetApply {
                 h.execute("SELECT 1 FROM scans WHERE id = ? FOR UPDATE", id);
                 if (referenced(h, tenant, id)) return;
                 h.execute("DELETE FROM deals WHERE scan_id = ?", id);
+                h.execute("DELETE FROM scan_associations WHERE scan_id = ?", id);
                 h.execute("DELETE FROM scans WHERE id = ?", id);
             });
         }

@@ -102,6 +102,7 @@ final class DealBatches {
         asynchronousCommit(h);
         holdLease(h, scan, workerId);
         long inserted = DealRows.store(h, scan, deals, extractedAt);
+        DealRows.storeRefreshed(h, scan, batch.refreshed());
         beforeCount.run();
         Optional<Progress> progress = h.createQuery("""
                         UPDATE scans SET processed_items = processed_items + :inserted,

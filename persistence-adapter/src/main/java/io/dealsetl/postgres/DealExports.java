@@ -69,7 +69,7 @@ final class DealExports {
     /** Every deal of one scan matching the filter's stage and pipeline. */
     static void scan(Handle h, ScanId scan, DealFilter filter, DealSink sink) throws IOException {
         try (Fetcher fetcher = new Fetcher(h)) {
-            Batches rows = rows(fetcher, scan.value(), filter);
+            Batches rows = rows(fetcher, scan.value(), filter, null);
             try {
                 for (Row row = rows.next(); row != null; row = rows.next()) {
                     sink.accept(new DatasetDeal(row.deal.deal(), row.deal.extractedAt(), scan, null));
@@ -89,7 +89,7 @@ final class DealExports {
     static void dataset(Handle h, String tenant, String base, Instant baseSyncedAt, DealFilter filter, DealSink sink)
             throws IOException {
         try (Fetcher fetcher = new Fetcher(h)) {
-            Batches baseRows = base.isEmpty() ? null : rows(fetcher, base, filter);
+            Batches baseRows = base.isEmpty() ? null : rows(fetcher, base, filter, tenant);
             Batches overlay = overlay(fetcher, tenant, base);
             try {
                 merge(baseRows, overlay, base, baseSyncedAt, filter, sink);
@@ -296,14 +296,22 @@ final class DealExports {
         }
     }
 
-    /** A scan's rows matching the filter's stage and pipeline. */
-    private static Batches rows(Fetcher fetcher, String scan, DealFilter filter) {
-        return new Batches(fetcher, "SELECT " + DealRows.READ_COLUMNS + " FROM deals d WHERE d.scan_id = ? AND d.hubspot_id > ?"
+    /**
+     * A scan's rows matching the filter's stage and pipeline; for the base of a tenant's dataset (tenant not null),
+     * with the associations the dataset has for them.
+     */
+    private static Batches rows(Fetcher fetcher, String scan, DealFilter filter, String tenant) {
+        String from = tenant == null ? "SELECT " + DealRows.READ_COLUMNS + " FROM deals d"
+                : "SELECT " + DealRows.readColumns(PostgresDatasetRepository.DATASET_ASSOCIATIONS) + " FROM deals d"
+                + " LEFT JOIN dataset_associations a ON a.tenant_id = ? AND a.base_scan_id = d.scan_id"
+                + " AND a.hubspot_id = d.hubspot_id";
+        return new Batches(fetcher, from + " WHERE d.scan_id = ? AND d.hubspot_id > ?"
                 + (filter.stage() == null ? "" : " AND d.dealstage = ?")
                 + (filter.pipeline() == null ? "" : " AND d.pipeline = ?")
                 + " ORDER BY d.hubspot_id",
                 (select, after) -> {
                     int i = 1;
+                    if (tenant != null) select.setString(i++, tenant);
                     select.setString(i++, scan);
                     select.setString(i++, after);
                     if (filter.stage() != null) select.setString(i++, filter.stage());
@@ -317,8 +325,11 @@ final class DealExports {
 
     /** A dataset's overlay rows, each with the deal row it points at. */
     private static Batches overlay(Fetcher fetcher, String tenant, String base) {
-        return new Batches(fetcher, "SELECT " + DealRows.READ_COLUMNS + ", o.scan_id, o.synced_at"
+        return new Batches(fetcher, "SELECT " + DealRows.readColumns(PostgresDatasetRepository.DATASET_ASSOCIATIONS)
+                + ", o.scan_id, o.synced_at"
                 + " FROM dataset_overlay o JOIN deals d ON d.scan_id = o.scan_id AND d.hubspot_id = o.hubspot_id"
+                + " LEFT JOIN dataset_associations a ON a.tenant_id = o.tenant_id AND a.base_scan_id = o.base_scan_id"
+                + " AND a.hubspot_id = o.hubspot_id"
                 + " WHERE o.tenant_id = ? AND o.base_scan_id = ? AND o.hubspot_id > ? ORDER BY o.hubspot_id",
                 (select, after) -> {
                     select.setString(1, tenant);
@@ -327,7 +338,8 @@ final class DealExports {
                 },
                 row -> {
                     StoredDeal deal = DealRows.map(row);
-                    return new Row(deal.deal().id(), deal, row.getString(17), ScanRows.instant(row, 18));
+                    return new Row(deal.deal().id(), deal, row.getString(DealRows.READ_COUNT + 1),
+                            ScanRows.instant(row, DealRows.READ_COUNT + 2));
                 });
     }
 }

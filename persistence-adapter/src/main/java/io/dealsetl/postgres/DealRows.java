@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dealsetl.domain.deal.Associations;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.deal.StoredDeal;
 import io.dealsetl.domain.scan.ScanId;
@@ -26,24 +27,27 @@ final class DealRows {
 
     static final String COLUMNS = """
             scan_id, hubspot_id, dealname, amount, dealstage, pipeline, closedate, createdate, hs_lastmodifieddate,
-            hubspot_owner_id, dealtype, archived, archived_at, pipeline_label, stage_label, properties, extracted_at""";
+            hubspot_owner_id, dealtype, archived, archived_at, pipeline_label, stage_label, properties, extracted_at,
+            associations""";
 
     private static final String UPSERT = """
             INSERT INTO deals (scan_id, hubspot_id, dealname, amount, dealstage, pipeline, closedate, createdate,
                                hs_lastmodifieddate, hubspot_owner_id, dealtype, archived, archived_at,
-                               pipeline_label, stage_label, properties, extracted_at)
+                               pipeline_label, stage_label, properties, associations, extracted_at)
             SELECT :scanId, t.*, :extractedAt FROM unnest(
                    :ids::text[], :names::text[], :amounts::text[]::numeric[], :stages::text[], :pipelines::text[],
                    :closes::text[]::timestamptz[], :creates::text[]::timestamptz[], :modified::text[]::timestamptz[],
                    :owners::text[], :types::text[], :archived::text[]::boolean[], :archivedAt::text[]::timestamptz[],
-                   :pipelineLabels::text[], :stageLabels::text[], :properties::text[]::json[]) AS t
+                   :pipelineLabels::text[], :stageLabels::text[], :properties::text[]::json[],
+                   :associations::text[]::json[]) AS t
             ON CONFLICT (scan_id, hubspot_id) DO UPDATE SET
                 dealname = EXCLUDED.dealname, amount = EXCLUDED.amount, dealstage = EXCLUDED.dealstage,
                 pipeline = EXCLUDED.pipeline, closedate = EXCLUDED.closedate, createdate = EXCLUDED.createdate,
                 hs_lastmodifieddate = EXCLUDED.hs_lastmodifieddate, hubspot_owner_id = EXCLUDED.hubspot_owner_id,
                 dealtype = EXCLUDED.dealtype, archived = EXCLUDED.archived, archived_at = EXCLUDED.archived_at,
                 pipeline_label = EXCLUDED.pipeline_label, stage_label = EXCLUDED.stage_label,
-                properties = EXCLUDED.properties, extracted_at = EXCLUDED.extracted_at
+                properties = EXCLUDED.properties, associations = EXCLUDED.associations,
+                extracted_at = EXCLUDED.extracted_at
             RETURNING (xmax = 0) AS inserted""";
 
     private static final String SAVEPOINT = "deal_batch";
@@ -76,6 +80,29 @@ final class DealRows {
     }
 
 
+    /**
+     * Stores the associations a scan re-read for dataset deals it did not extract, replacing what an earlier store
+     * of the same batch wrote (see V8).
+     */
+    static void storeRefreshed(Handle h, ScanId scan, Map<String, Associations> refreshed) {
+        if (refreshed.isEmpty()) return;
+        List<String> ids = new ArrayList<>(refreshed.size());
+        List<String> json = new ArrayList<>(refreshed.size());
+        // sorted, so that two transactions storing overlapping batches take their row locks in one order
+        new java.util.TreeMap<>(refreshed).forEach((id, associations) -> {
+            String text = AssociationsJson.write(associations);
+            if (text == null) return; // nothing was read for it
+            ids.add(noNul(id));
+            json.add(text);
+        });
+        h.createUpdate("""
+                        INSERT INTO scan_associations (scan_id, hubspot_id, associations)
+                        SELECT :scan, t.id, t.associations::json FROM unnest(:ids::text[], :json::text[]) AS t(id, associations)
+                        ON CONFLICT (scan_id, hubspot_id) DO UPDATE SET associations = EXCLUDED.associations""")
+                .bind("scan", scan.value()).bindArray("ids", String.class, ids).bindArray("json", String.class, json)
+                .execute();
+    }
+
     /** COPY is PostgreSQL's bulk path: rows go in with none of INSERT's per-row executor work. */
     private static void copy(Handle h, ScanId scan, Collection<Deal> deals, Instant extractedAt) {
         String scanId = scan.value();
@@ -102,6 +129,7 @@ final class DealRows {
                 rows.field(d.stageLabel());
                 rows.field(json(d.properties()));
                 rows.field(extracted);
+                rows.field(AssociationsJson.write(d.associations()));
                 rows.endRow();
             }
             rows.finish();
@@ -116,7 +144,8 @@ final class DealRows {
                 stages = new ArrayList<>(), pipelines = new ArrayList<>(), closes = new ArrayList<>(),
                 creates = new ArrayList<>(), modified = new ArrayList<>(), owners = new ArrayList<>(),
                 types = new ArrayList<>(), archived = new ArrayList<>(), archivedAt = new ArrayList<>(),
-                pipelineLabels = new ArrayList<>(), stageLabels = new ArrayList<>(), properties = new ArrayList<>();
+                pipelineLabels = new ArrayList<>(), stageLabels = new ArrayList<>(), properties = new ArrayList<>(),
+                associations = new ArrayList<>();
         for (Deal d : deals) {
             ids.add(noNul(d.id()));
             names.add(noNul(d.name()));
@@ -133,6 +162,7 @@ final class DealRows {
             pipelineLabels.add(noNul(d.pipelineLabel()));
             stageLabels.add(noNul(d.stageLabel()));
             properties.add(json(d.properties()));
+            associations.add(AssociationsJson.write(d.associations()));
         }
         return h.createQuery(UPSERT)
                 .bind("scanId", scan.value()).bind("extractedAt", ScanRows.ts(extractedAt))
@@ -145,21 +175,33 @@ final class DealRows {
                 .bindArray("pipelineLabels", String.class, pipelineLabels)
                 .bindArray("stageLabels", String.class, stageLabels)
                 .bindArray("properties", String.class, properties)
+                .bindArray("associations", String.class, associations)
                 .mapTo(Boolean.class).stream().filter(Boolean::booleanValue).count();
     }
 
     /** The columns {@link #map} reads, in its order, of a query that names the deals table {@code d}. */
-    static final String READ_COLUMNS = """
-            d.hubspot_id, d.dealname, d.amount, d.dealstage, d.pipeline, d.closedate, d.createdate,
-            d.hs_lastmodifieddate, d.hubspot_owner_id, d.dealtype, d.archived, d.archived_at, d.pipeline_label,
-            d.stage_label, d.properties, d.extracted_at""";
+    static final String READ_COLUMNS = readColumns("d.associations");
+
+    /** How many columns {@link #READ_COLUMNS} has: a query's own columns come after them. */
+    static final int READ_COUNT = 17;
+
+    /**
+     * {@link #READ_COLUMNS} with the associations taken from the given expression: a dataset's reads prefer its
+     * refreshed associations (see DatasetApply) to those the row was read with.
+     */
+    static String readColumns(String associations) {
+        return """
+                d.hubspot_id, d.dealname, d.amount, d.dealstage, d.pipeline, d.closedate, d.createdate,
+                d.hs_lastmodifieddate, d.hubspot_owner_id, d.dealtype, d.archived, d.archived_at, d.pipeline_label,
+                d.stage_label, d.properties, d.extracted_at,\s""" + associations;
+    }
 
     /** A row of {@link #READ_COLUMNS}, read by position: a page maps a hundred, and name lookups cost a tenth. */
     static StoredDeal map(ResultSet rs) throws SQLException {
         Deal deal = new Deal(rs.getString(1), rs.getString(2), rs.getBigDecimal(3), rs.getString(4), rs.getString(5),
                 ScanRows.instant(rs, 6), ScanRows.instant(rs, 7), ScanRows.instant(rs, 8), rs.getString(9),
                 rs.getString(10), rs.getBoolean(11), ScanRows.instant(rs, 12), rs.getString(13), rs.getString(14),
-                properties(rs.getBytes(15)));
+                properties(rs.getBytes(15)), AssociationsJson.read(rs.getBytes(17)));
         return new StoredDeal(deal, ScanRows.instant(rs, 16));
     }
 

@@ -11,6 +11,7 @@ import io.dealsetl.domain.deal.DealQuery;
 import io.dealsetl.domain.deal.DealSort;
 import io.dealsetl.domain.deal.StoredDeal;
 import io.dealsetl.domain.port.DatasetRepository;
+import io.dealsetl.domain.port.DealIds;
 import io.dealsetl.domain.scan.ScanConfig;
 import io.dealsetl.domain.scan.ScanId;
 import java.io.IOException;
@@ -41,10 +42,6 @@ import org.jdbi.v3.core.Jdbi;
  */
 final class PostgresDatasetRepository implements DatasetRepository {
 
-    @Override
-    public io.dealsetl.domain.port.DealIds dealIds(String tenantId) {
-        throw new UnsupportedOperationException("association refresh lands with issue 18");
-    }
     private final Jdbi jdbi;
     private final ExecutorService readers = Handoff.readers();
     /** Base scans whose result index exists; it is permanent. */
@@ -76,8 +73,43 @@ final class PostgresDatasetRepository implements DatasetRepository {
     private record Snapshot(DatasetState state, String base, Instant baseSyncedAt) {
     }
 
+    /**
+     * A dataset deal's associations, where its rows are joined as {@code d} (the deal row) and {@code a} (its
+     * {@code dataset_associations} row): refreshed since the row was read, or as read with it.
+     */
+    static final String DATASET_ASSOCIATIONS = "coalesce(a.associations, d.associations)";
+
     PostgresDatasetRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
+    }
+
+    /**
+     * Keyset pages of the current deal ids, each page read on its own: the base's deals the overlay does not
+     * replace, and the overlay's deals that are not tombstones, merged in id order by the primary keys of both.
+     */
+    @Override
+    public DealIds dealIds(String tenantId) {
+        return (afterId, limit) -> PostgresScanRepository.guarded(() -> jdbi.withHandle(h -> {
+            Optional<String> base = h.createQuery("""
+                            SELECT coalesce(base_scan_id, '') FROM datasets WHERE tenant_id = :tenant AND version > 0""")
+                    .bind("tenant", tenantId).mapTo(String.class).findOne();
+            if (base.isEmpty()) return List.<String>of();
+            return h.createQuery("""
+                            SELECT hubspot_id FROM (
+                                (SELECT b.hubspot_id FROM deals b
+                                 WHERE b.scan_id = :base AND b.hubspot_id > :after AND NOT b.archived
+                                   AND NOT EXISTS (SELECT 1 FROM dataset_overlay o WHERE o.tenant_id = :tenant
+                                                   AND o.base_scan_id = :base AND o.hubspot_id = b.hubspot_id)
+                                 ORDER BY b.hubspot_id LIMIT :limit)
+                                UNION ALL
+                                (SELECT o.hubspot_id FROM dataset_overlay o
+                                 WHERE o.tenant_id = :tenant AND o.base_scan_id = :base AND o.hubspot_id > :after
+                                   AND NOT o.archived
+                                 ORDER BY o.hubspot_id LIMIT :limit)) ids
+                            ORDER BY hubspot_id LIMIT :limit""")
+                    .bind("tenant", tenantId).bind("base", base.get()).bind("after", afterId == null ? "" : afterId)
+                    .bind("limit", limit).mapTo(String.class).list();
+        }));
     }
 
     @Override
@@ -133,7 +165,7 @@ final class PostgresDatasetRepository implements DatasetRepository {
             if (run.backwards()) Collections.reverse(stretch);
             entries.addAll(stretch);
         }
-        List<DatasetDeal> deals = rows(h, entries, strict);
+        List<DatasetDeal> deals = rows(h, snapshot, entries, strict);
         if (deals.size() != entries.size()) return null;
         return new DatasetPage(snapshot.state(), query, deals, view.total(),
                 summary(h, snapshot, group, query.includeArchived()));
@@ -154,7 +186,7 @@ final class PostgresDatasetRepository implements DatasetRepository {
             DatasetView.Entry entry = changed.isEmpty()
                     ? new DatasetView.Entry(null, hubspotId, snapshot.base(), snapshot.baseSyncedAt()) : changed.get(0);
             if (entry.scan().isEmpty()) return null; // no base, and not in the overlay
-            List<DatasetDeal> found = rows(h, List.of(entry), false);
+            List<DatasetDeal> found = rows(h, snapshot, List.of(entry), false);
             if (found.isEmpty() || (found.get(0).deal().archived() && !includeArchived)) return null;
             return found.get(0);
         });
@@ -239,7 +271,8 @@ final class PostgresDatasetRepository implements DatasetRepository {
     private static Optional<Snapshot> snapshot(Handle h, String tenantId) {
         return Jdbc.list(h, """
                         SELECT d.version, d.base_scan_id, d.base_synced_at, d.last_scan_id, d.synced_at, d.deal_count,
-                               d.archived_count, w.watermark, s.properties, s.include_archived, s.pipeline, s.batch_size
+                               d.archived_count, w.watermark, s.properties, s.include_archived, s.pipeline, s.batch_size,
+                               s.associations, s.association_refresh
                         FROM datasets d
                         LEFT JOIN watermarks w ON w.tenant_id = d.tenant_id AND w.source_key = d.source_key
                         LEFT JOIN scans s ON s.id = d.base_scan_id
@@ -251,8 +284,8 @@ final class PostgresDatasetRepository implements DatasetRepository {
     private static Snapshot snapshot(String tenantId, ResultSet row) throws SQLException {
         String base = row.getString(2);
         String lastScan = row.getString(4);
-        ScanConfig config = base == null ? null : new ScanConfig(Arrays.asList((String[]) row.getArray(9).getArray()),
-                row.getBoolean(10), row.getString(11), row.getInt(12));
+        ScanConfig config = base == null ? null : ScanRows.config(Arrays.asList((String[]) row.getArray(9).getArray()),
+                row.getBoolean(10), row.getString(11), row.getInt(12), row.getArray(13), row.getString(14));
         DatasetState state = new DatasetState(tenantId, row.getLong(1), row.getLong(6), row.getLong(7),
                 base == null ? null : ScanId.parse(base), lastScan == null ? null : ScanId.parse(lastScan),
                 ScanRows.instant(row, 5), ScanRows.instant(row, 8), config);
@@ -367,8 +400,12 @@ final class PostgresDatasetRepository implements DatasetRepository {
         return content;
     }
 
-    /** The deals' rows, in the entries' order; {@code complete} when each must be there. */
-    private static List<DatasetDeal> rows(Handle h, List<DatasetView.Entry> entries, boolean complete) {
+    /**
+     * The deals' rows, in the entries' order, with the associations the dataset has for them; {@code complete} when
+     * each must be there.
+     */
+    private static List<DatasetDeal> rows(Handle h, Snapshot snapshot, List<DatasetView.Entry> entries,
+                                          boolean complete) {
         if (entries.isEmpty()) return List.of();
         String[] scans = new String[entries.size()];
         String[] ids = new String[entries.size()];
@@ -378,16 +415,20 @@ final class PostgresDatasetRepository implements DatasetRepository {
         }
         Map<String, ScanId> scanIds = new HashMap<>();
         List<DatasetDeal> deals = new ArrayList<>(ids.length);
-        Jdbc.list(h, "SELECT " + DealRows.READ_COLUMNS + ", p.at FROM unnest(?::text[], ?::text[]) WITH ORDINALITY"
-                        + " AS p(scan_id, hubspot_id, at)"
-                        + " JOIN deals d ON d.scan_id = p.scan_id AND d.hubspot_id = p.hubspot_id ORDER BY p.at",
+        Jdbc.list(h, "SELECT " + DealRows.readColumns(DATASET_ASSOCIATIONS) + ", p.at"
+                        + " FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS p(scan_id, hubspot_id, at)"
+                        + " JOIN deals d ON d.scan_id = p.scan_id AND d.hubspot_id = p.hubspot_id"
+                        + " LEFT JOIN dataset_associations a ON a.tenant_id = ? AND a.base_scan_id = ?"
+                        + " AND a.hubspot_id = p.hubspot_id ORDER BY p.at",
                 select -> {
                     select.setArray(1, select.getConnection().createArrayOf("text", scans));
                     select.setArray(2, select.getConnection().createArrayOf("text", ids));
+                    select.setString(3, snapshot.state().tenantId());
+                    select.setString(4, snapshot.base());
                 },
                 row -> {
                     StoredDeal stored = DealRows.map(row);
-                    DatasetView.Entry entry = entries.get(row.getInt(17) - 1);
+                    DatasetView.Entry entry = entries.get(row.getInt(DealRows.READ_COUNT + 1) - 1);
                     ScanId scan = scanIds.computeIfAbsent(entry.scan(), ScanId::parse);
                     deals.add(new DatasetDeal(stored.deal(), stored.extractedAt(), scan, entry.syncedAt()));
                     return null;
@@ -410,8 +451,8 @@ final class PostgresDatasetRepository implements DatasetRepository {
             found = AmountSummary.EMPTY;
         } else {
             BigDecimal total = baseGroup(h, snapshot.base(), group).amounts().total().add(view.amountDelta());
-            BigDecimal low = amount(h, entries(h, snapshot, view, byAmount, 0, 0).get(0));
-            BigDecimal high = amount(h, entries(h, snapshot, view, byAmount, valued - 1, valued - 1).get(0));
+            BigDecimal low = amount(h, snapshot, entries(h, snapshot, view, byAmount, 0, 0).get(0));
+            BigDecimal high = amount(h, snapshot, entries(h, snapshot, view, byAmount, valued - 1, valued - 1).get(0));
             BigDecimal average = total.divide(BigDecimal.valueOf(valued), 20, RoundingMode.HALF_UP)
                     .setScale(2, RoundingMode.HALF_UP);
             found = new AmountSummary(total, average, low, high);
@@ -420,8 +461,8 @@ final class PostgresDatasetRepository implements DatasetRepository {
         return found;
     }
 
-    private static BigDecimal amount(Handle h, DatasetView.Entry entry) {
+    private static BigDecimal amount(Handle h, Snapshot snapshot, DatasetView.Entry entry) {
         if (entry.key() != null) return SortKey.amount(entry.key());
-        return rows(h, List.of(entry), true).get(0).deal().amount();
+        return rows(h, snapshot, List.of(entry), true).get(0).deal().amount();
     }
 }

@@ -80,6 +80,10 @@ final class PostgresScanRepository implements ScanRepository {
                         .bind("watermark", ScanRows.ts(next.windowEnd())).execute();
             }
             if (updated == 1 && next.status() == ScanStatus.COMPLETED) DatasetApply.apply(h, next);
+            if (updated == 1 && next.status().isTerminal() && next.status() != ScanStatus.COMPLETED) {
+                // re-read associations of a scan that will never be applied
+                h.execute("DELETE FROM scan_associations WHERE scan_id = ?", next.id().value());
+            }
             return updated == 1;
         }));
         if (changed && next.status() == ScanStatus.COMPLETED) collectDeleted(next.tenantId());
@@ -115,6 +119,7 @@ final class PostgresScanRepository implements ScanRepository {
                         .bind("id", id.value()).mapTo(Long.class).one());
             }
             long deals = h.createUpdate("DELETE FROM deals WHERE scan_id = :id").bind("id", id.value()).execute();
+            h.execute("DELETE FROM scan_associations WHERE scan_id = ?", id.value());
             int scans = h.createUpdate("DELETE FROM scans WHERE id = :id").bind("id", id.value()).execute();
             return scans == 0 ? Optional.<Long>empty() : Optional.of(deals);
         }));

@@ -1,5 +1,7 @@
 package io.dealsetl.postgres;
 
+import io.dealsetl.domain.deal.AssociationKind;
+import io.dealsetl.domain.scan.AssociationRefresh;
 import io.dealsetl.domain.scan.Progress;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanConfig;
@@ -15,8 +17,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -36,13 +41,13 @@ final class ScanRows implements RowMapper<Scan> {
             id, job_id, tenant_id, scan_type, status, properties, include_archived, pipeline, batch_size,
             total_items, processed_items, failed_items, source_requests, source_rate_limited, source_wait_millis,
             source_notice, source_key, modified_since, window_end, created_at, started_at, finished_at,
-            error_code, error_message, error_details, cancel_reason, triggered_by""";
+            error_code, error_message, error_details, cancel_reason, triggered_by, associations, association_refresh""";
 
     static final String VALUES = """
             :id, :jobId, :tenantId, :scanType, :status, :properties, :includeArchived, :pipeline, :batchSize,
             :totalItems, :processedItems, :failedItems, :sourceRequests, :sourceRateLimited, :sourceWaitMillis,
             :sourceNotice, :sourceKey, :modifiedSince, :windowEnd, :createdAt, :startedAt, :finishedAt,
-            :errorCode, :errorMessage, :errorDetails, :cancelReason, :triggeredBy""";
+            :errorCode, :errorMessage, :errorDetails, :cancelReason, :triggeredBy, :associations, :associationRefresh""";
 
     /** What a status change writes; progress counts and source stats are append's alone (see the port). */
     static final String ASSIGNMENTS = """
@@ -79,7 +84,9 @@ final class ScanRows implements RowMapper<Scan> {
                 .bind("errorMessage", error == null ? null : error.message())
                 .bind("errorDetails", error == null ? null : error.details())
                 .bind("cancelReason", scan.cancelReason())
-                .bind("triggeredBy", scan.triggeredBy().wireName());
+                .bind("triggeredBy", scan.triggeredBy().wireName())
+                .bindArray("associations", String.class, kindNames(scan.config()))
+                .bind("associationRefresh", scan.config().associationRefresh().apiName());
     }
 
     @Override
@@ -87,8 +94,9 @@ final class ScanRows implements RowMapper<Scan> {
         String errorCode = rs.getString("error_code");
         ScanError error = errorCode == null ? null
                 : new ScanError(errorCode, rs.getString("error_message"), rs.getString("error_details"));
-        ScanConfig config = new ScanConfig(strings(rs.getArray("properties")), rs.getBoolean("include_archived"),
-                rs.getString("pipeline"), rs.getInt("batch_size"));
+        ScanConfig config = config(strings(rs.getArray("properties")), rs.getBoolean("include_archived"),
+                rs.getString("pipeline"), rs.getInt("batch_size"), rs.getArray("associations"),
+                rs.getString("association_refresh"));
         return new Scan(
                 ScanId.parse(rs.getString("id")),
                 rs.getObject("job_id", UUID.class),
@@ -110,6 +118,26 @@ final class ScanRows implements RowMapper<Scan> {
                 ScanTrigger.fromWireName(rs.getString("triggered_by")));
     }
 
+    /** A stored config; associations as V8 stores them (kind API names, refresh API name). */
+    static ScanConfig config(List<String> properties, boolean includeArchived, String pipeline, int batchSize,
+                             Array associations, String refresh) throws SQLException {
+        Set<AssociationKind> kinds = EnumSet.noneOf(AssociationKind.class);
+        for (String name : strings(associations)) {
+            kinds.add(AssociationKind.fromApiName(name).orElseThrow(
+                    () -> new IllegalStateException("stored config names an unknown association kind: " + name)));
+        }
+        return new ScanConfig(properties, includeArchived, pipeline, batchSize, kinds,
+                AssociationRefresh.fromApiName(refresh).orElseThrow(
+                        () -> new IllegalStateException("stored config has an unknown association refresh: " + refresh)));
+    }
+
+    /** The config's association kinds as stored: API names, in the kinds' order. */
+    static List<String> kindNames(ScanConfig config) {
+        List<String> names = new ArrayList<>(config.associations().size());
+        for (AssociationKind kind : config.associations()) names.add(kind.apiName());
+        return names;
+    }
+
     static Timestamp ts(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
     }
@@ -128,7 +156,7 @@ final class ScanRows implements RowMapper<Scan> {
         return t == null ? null : t.toInstant();
     }
 
-    private static List<String> strings(Array array) throws SQLException {
+    static List<String> strings(Array array) throws SQLException {
         return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
     }
 }

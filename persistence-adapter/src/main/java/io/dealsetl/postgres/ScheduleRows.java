@@ -22,12 +22,14 @@ final class ScheduleRows implements RowMapper<Schedule> {
     static final String COLUMNS = """
             tenant_id, interval_minutes, cron, timezone, scan_type, full_every_days, properties, include_archived,
             pipeline, batch_size, paused, paused_reason, anchor_at, next_run_at, last_run_at, last_scan_id,
-            last_status, awaiting_scan_id, consecutive_failures, last_full_at, created_at, updated_at, version""";
+            last_status, awaiting_scan_id, consecutive_failures, last_full_at, created_at, updated_at, version,
+            associations, association_refresh""";
 
     static final String VALUES = """
             :tenantId, :intervalMinutes, :cron, :timezone, :scanType, :fullEveryDays, :properties, :includeArchived,
             :pipeline, :batchSize, :paused, :pausedReason, :anchorAt, :nextRunAt, :lastRunAt, :lastScanId,
-            :lastStatus, :awaitingScanId, :consecutiveFailures, :lastFullAt, :createdAt, :updatedAt, :version""";
+            :lastStatus, :awaitingScanId, :consecutiveFailures, :lastFullAt, :createdAt, :updatedAt, :version,
+            :associations, :associationRefresh""";
 
     /** Everything but the key, the creation time and the version, which the update moves on itself. */
     static final String ASSIGNMENTS = """
@@ -36,7 +38,8 @@ final class ScheduleRows implements RowMapper<Schedule> {
             pipeline = :pipeline, batch_size = :batchSize, paused = :paused, paused_reason = :pausedReason,
             anchor_at = :anchorAt, next_run_at = :nextRunAt, last_run_at = :lastRunAt, last_scan_id = :lastScanId,
             last_status = :lastStatus, awaiting_scan_id = :awaitingScanId,
-            consecutive_failures = :consecutiveFailures, last_full_at = :lastFullAt, updated_at = :updatedAt""";
+            consecutive_failures = :consecutiveFailures, last_full_at = :lastFullAt, updated_at = :updatedAt,
+            associations = :associations, association_refresh = :associationRefresh""";
 
     private ScheduleRows() {
     }
@@ -66,7 +69,9 @@ final class ScheduleRows implements RowMapper<Schedule> {
                 .bind("lastFullAt", ScanRows.ts(s.lastFullAt()))
                 .bind("createdAt", ScanRows.ts(s.createdAt()))
                 .bind("updatedAt", ScanRows.ts(s.updatedAt()))
-                .bind("version", s.version());
+                .bind("version", s.version())
+                .bindArray("associations", String.class, ScanRows.kindNames(s.config()))
+                .bind("associationRefresh", s.config().associationRefresh().apiName());
     }
 
     @Override
@@ -75,8 +80,9 @@ final class ScheduleRows implements RowMapper<Schedule> {
         Cadence cadence = rs.wasNull()
                 ? new Cadence.Cron(rs.getString("cron"), ZoneId.of(rs.getString("timezone")))
                 : new Cadence.Every(interval);
-        ScanConfig config = new ScanConfig(strings(rs.getArray("properties")), rs.getBoolean("include_archived"),
-                rs.getString("pipeline"), rs.getInt("batch_size"));
+        ScanConfig config = ScanRows.config(strings(rs.getArray("properties")), rs.getBoolean("include_archived"),
+                rs.getString("pipeline"), rs.getInt("batch_size"), rs.getArray("associations"),
+                rs.getString("association_refresh"));
         return new Schedule(
                 rs.getString("tenant_id"),
                 cadence,

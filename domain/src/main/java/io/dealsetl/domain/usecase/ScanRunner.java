@@ -3,12 +3,15 @@ package io.dealsetl.domain.usecase;
 import io.dealsetl.domain.port.StorageUnavailableException;
 import io.dealsetl.domain.scan.Progress;
 import io.dealsetl.domain.scan.Scan;
+import io.dealsetl.domain.scan.ScanConfig;
 import io.dealsetl.domain.scan.ScanId;
 import io.dealsetl.domain.scan.ScanError;
 import io.dealsetl.domain.scan.ScanStatus;
 import io.dealsetl.domain.scan.SourceStats;
 import io.dealsetl.domain.port.BatchOutcome;
+import io.dealsetl.domain.port.DatasetRepository;
 import io.dealsetl.domain.port.DealBatch;
+import io.dealsetl.domain.port.DealIds;
 import io.dealsetl.domain.port.DealRepository;
 import io.dealsetl.domain.port.DealSource;
 import io.dealsetl.domain.port.DealStream;
@@ -36,6 +39,7 @@ public final class ScanRunner {
 
     private final ScanRepository scans;
     private final DealRepository deals;
+    private final DatasetRepository datasets;
     private final DealSource source;
     private final Clock clock;
     private final int maxAttempts;
@@ -55,6 +59,16 @@ public final class ScanRunner {
      */
     public ScanRunner(ScanRepository scans, DealRepository deals, DealSource source, Clock clock,
                       int maxAttempts, Duration storageRetryCap, ScanObserver observer) {
+        this(scans, deals, null, source, clock, maxAttempts, storageRetryCap, observer);
+    }
+
+    /**
+     * @param datasets the tenants' datasets, whose deals an incremental scan that asks for associations re-reads
+     *                 the associations of (see {@link ScanConfig#refreshesAssociations()}); null for none
+     */
+    public ScanRunner(ScanRepository scans, DealRepository deals, DatasetRepository datasets, DealSource source,
+                      Clock clock, int maxAttempts, Duration storageRetryCap, ScanObserver observer) {
+        this.datasets = datasets;
         this.scans = scans;
         this.deals = deals;
         this.source = source;
@@ -66,6 +80,18 @@ public final class ScanRunner {
 
     ScanObserver observer() {
         return observer;
+    }
+
+    /**
+     * The dataset deals whose associations the scan re-reads: HubSpot does not bump a deal's modified date when only
+     * its associations change, so an incremental scan alone would never see such a change. Null for a full
+     * extraction (it reads every deal's associations anyway), a config that does not ask, or a tenant without a
+     * dataset. The ids are read page by page as the stream goes, so the refresh follows the dataset as it stands.
+     */
+    private DealIds refreshed(Scan scan) {
+        if (datasets == null || scan.modifiedSince() == null || !scan.config().refreshesAssociations()) return null;
+        if (datasets.state(scan.tenantId()).isEmpty()) return null;
+        return datasets.dealIds(scan.tenantId());
     }
 
     /**
@@ -84,8 +110,8 @@ public final class ScanRunner {
                     + " interrupted attempts", "Workers running this scan stopped repeatedly before finishing"));
             return;
         }
-        ExtractionRequest request = new ExtractionRequest(scan.config(), scan.modifiedSince());
-        try (DealStream stream = source.open(leased.token(), request, leased.checkpoint())) {
+        try (DealStream stream = source.open(leased.token(),
+                new ExtractionRequest(scan.config(), scan.modifiedSince(), refreshed(scan)), leased.checkpoint())) {
             if (scan.status() == ScanStatus.PENDING) {
                 Scan running = scan.start(stream.expectedTotal(), clock.instant());
                 if (!scans.compareAndSet(ScanStatus.PENDING, running, workerId)) return; // cancelled meanwhile
