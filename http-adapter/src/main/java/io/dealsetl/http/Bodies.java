@@ -38,8 +38,13 @@ final class Bodies {
                   String failedAt, String cancelledAt, Double dealsPerSecond) {
     }
 
+    /**
+     * @param associations       the association kinds read for every deal, by API name; empty for none
+     * @param associationRefresh whether an incremental scan re-reads the dataset's associations (every_scan, never)
+     */
     record ConfigBody(int batchSize, int propertiesCount, boolean includeArchived, String pipeline,
-                      String modifiedSince, boolean incrementalFallbackToFull) {
+                      String modifiedSince, boolean incrementalFallbackToFull, java.util.List<String> associations,
+                      String associationRefresh) {
     }
 
     /** @param notice what the user should know about the extraction as it stands (a pause, a slower route), or null */

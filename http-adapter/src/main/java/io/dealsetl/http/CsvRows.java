@@ -1,6 +1,9 @@
 package io.dealsetl.http;
 
 import io.dealsetl.domain.dataset.DatasetDeal;
+import io.dealsetl.domain.deal.AssociatedRecord;
+import io.dealsetl.domain.deal.AssociationKind;
+import io.dealsetl.domain.deal.Associations;
 import io.dealsetl.domain.deal.Deal;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -16,12 +19,13 @@ import java.util.Set;
  * Deals as CSV (RFC 4180): a header row, then one row per deal with a column per deal field and per extracted
  * property, CRLF line ends. A field holding a comma, quote, CR or LF is quoted, quotes doubled. A missing value is
  * an empty field and an empty string a quoted empty one ({@code ""}), so the two stay apart, as in PostgreSQL's CSV.
+ * Association columns hold ids joined by {@code ;}, empty when the deal's scan did not read that kind.
  */
 final class CsvRows {
     /** The deal's own columns, in the order results write them; property columns follow, then metadata. */
     static final List<String> DEAL_COLUMNS = List.of("id", "dealname", "amount", "dealstage", "closedate", "pipeline",
             "dealtype", "hubspot_owner_id", "createdate", "hs_lastmodifieddate", "archived", "archived_at",
-            "pipeline_label", "dealstage_label");
+            "pipeline_label", "dealstage_label", "primary_company_id", "company_ids", "contact_ids", "line_item_ids");
     private static final Set<String> NOT_PROPERTIES = Set.of("metadata");
 
     private final Writer out;
@@ -66,11 +70,29 @@ final class CsvRows {
         next(Formats.date(d.archivedAt()));
         next(d.pipelineLabel());
         next(d.stageLabel());
+        next(d.associations().primaryCompanyId());
+        next(ids(d.associations(), AssociationKind.COMPANIES));
+        next(ids(d.associations(), AssociationKind.CONTACTS));
+        next(ids(d.associations(), AssociationKind.LINE_ITEMS));
         for (String name : properties) next(d.properties().get(name));
         next(Formats.timestamp(row.extractedAt()));
         next(row.scanId().value());
         if (synced) next(Formats.timestamp(row.syncedAt()));
         out.write("\r\n");
+    }
+
+    /**
+     * The kind's record ids joined by {@code ;}: an empty field when the kind was not read, a quoted empty one
+     * ({@code ""}) when it was and there are none.
+     */
+    private static String ids(Associations associations, AssociationKind kind) {
+        if (!associations.kinds().contains(kind)) return null;
+        StringBuilder joined = new StringBuilder();
+        for (AssociatedRecord record : associations.of(kind)) {
+            if (!joined.isEmpty()) joined.append(';');
+            joined.append(record.id());
+        }
+        return joined.toString();
     }
 
     void close() throws IOException {

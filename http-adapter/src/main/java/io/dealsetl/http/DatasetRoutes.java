@@ -60,12 +60,18 @@ final class DatasetRoutes {
         if (state.config() == null) {
             config.putNull("properties");
             config.putNull("filters");
+            config.putNull("associations");
+            config.putNull("association_refresh");
         } else {
             ArrayNode properties = config.putArray("properties");
             state.config().properties().forEach(properties::add);
             ObjectNode filters = config.putObject("filters");
             filters.put("archived", state.config().includeArchived());
             filters.put("pipeline", state.config().pipeline());
+            // the association kinds the dataset's deals carry (those of the full scan it is built on)
+            ArrayNode associations = config.putArray("associations");
+            ScanJson.kindNames(state.config()).forEach(associations::add);
+            config.put("association_refresh", state.config().associationRefresh().apiName());
         }
         ObjectNode links = body.putObject("links");
         links.put("self", tenantPath(tenant));

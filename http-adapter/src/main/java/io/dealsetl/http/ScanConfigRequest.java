@@ -2,13 +2,21 @@ package io.dealsetl.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dealsetl.domain.access.AccessToken;
+import io.dealsetl.domain.deal.AssociationKind;
+import io.dealsetl.domain.scan.AssociationRefresh;
 import io.dealsetl.domain.scan.ScanConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The {@code config} object of a start request or a schedule: HubSpot token, properties, filters, batch size.
+ * The {@code config} object of a start request or a schedule: HubSpot token, properties, filters, batch size,
+ * associations.
  * Field problems go into the caller's map, keyed {@code config.<field>}.
  *
  * @param token null when the object has none
@@ -95,10 +103,58 @@ record ScanConfigRequest(ScanConfig config, AccessToken token) {
                 errors.put("config.batch_size", "Must be an integer from 1 to " + ScanConfig.MAX_BATCH_SIZE);
             } else batchSize = bs.asInt();
         }
+        Set<AssociationKind> associations = associations(config, errors);
+        AssociationRefresh refresh = associationRefresh(config, errors);
         if (errors.size() > before) return null;
-        return new ScanConfigRequest(new ScanConfig(properties, archived, pipeline, batchSize),
+        return new ScanConfigRequest(new ScanConfig(properties, archived, pipeline, batchSize, associations, refresh),
                 token == null ? null : new AccessToken(token));
     }
+
+    /**
+     * {@code associations}: distinct kinds by their API names; absent for none. Unlike the older fields, an explicit
+     * null is refused rather than read as absent: it is more likely a template's unfilled value than a wish for none.
+     */
+    private static Set<AssociationKind> associations(JsonNode config, Map<String, String> errors) {
+        if (!config.has("associations")) return Set.of();
+        JsonNode list = config.get("associations");
+        String expected = "Must be a list of distinct values from " + KIND_NAMES;
+        if (!list.isArray()) {
+            errors.put("config.associations", expected);
+            return Set.of();
+        }
+        Set<AssociationKind> kinds = EnumSet.noneOf(AssociationKind.class);
+        for (JsonNode item : list) {
+            Optional<AssociationKind> kind = item.isTextual() ? AssociationKind.fromApiName(item.asText())
+                    : Optional.empty();
+            if (kind.isEmpty()) {
+                // the value is not echoed: it may be anything, of any length
+                errors.put("config.associations", item.isTextual() ? "Unknown association kind: " + expected
+                        : expected);
+                return Set.of();
+            }
+            if (!kinds.add(kind.get())) {
+                errors.put("config.associations", "'" + item.asText() + "' is listed twice: " + expected);
+                return Set.of();
+            }
+        }
+        return kinds;
+    }
+
+    /** {@code association_refresh}: {@code every_scan} (absent) or {@code never}; null is refused, as above. */
+    private static AssociationRefresh associationRefresh(JsonNode config, Map<String, String> errors) {
+        if (!config.has("association_refresh")) return AssociationRefresh.EVERY_SCAN;
+        JsonNode value = config.get("association_refresh");
+        Optional<AssociationRefresh> refresh = value.isTextual() ? AssociationRefresh.fromApiName(value.asText())
+                : Optional.empty();
+        if (refresh.isEmpty()) {
+            errors.put("config.association_refresh", "Must be one of every_scan, never");
+            return null;
+        }
+        return refresh.get();
+    }
+
+    private static final String KIND_NAMES = Arrays.stream(AssociationKind.values()).map(AssociationKind::apiName)
+            .collect(Collectors.joining(", "));
 
     /** What a HubSpot token can be: it travels in an HTTP header, so printable ASCII without spaces. */
     private static boolean isTokenShaped(String token) {

@@ -2,6 +2,9 @@ package io.dealsetl.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.dealsetl.domain.deal.AmountSummary;
+import io.dealsetl.domain.deal.AssociatedRecord;
+import io.dealsetl.domain.deal.AssociationKind;
+import io.dealsetl.domain.deal.Associations;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.deal.ResultsSummary;
 import io.dealsetl.domain.deal.StoredDeal;
@@ -15,6 +18,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -39,7 +44,8 @@ final class ScanJson {
                 scan.status().wireName(), scan.type().wireName(), scan.triggeredBy().wireName(),
                 progress(scan.progress()), timing(scan, now),
                 new Bodies.ConfigBody(config.batchSize(), config.properties().size(), config.includeArchived(),
-                        config.pipeline(), Formats.date(scan.modifiedSince()), scan.ranAsFullFallback()),
+                        config.pipeline(), Formats.date(scan.modifiedSince()), scan.ranAsFullFallback(),
+                        kindNames(config), config.associationRefresh().apiName()),
                 new Bodies.HubSpotBody(source.requests(), source.rateLimited(),
                         Math.round(source.rateLimitWaitMillis() / 100.0) / 10.0, source.notice()),
                 summary.map(ScanJson::resultsSummary).orElse(null),
@@ -125,6 +131,7 @@ final class ScanJson {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        writeAssociations(g, d.associations());
         g.writeObjectFieldStart("metadata");
         g.writeStringField("extracted_at", Formats.timestamp(extractedAt));
         g.writeStringField("scan_id", scanId);
@@ -133,10 +140,40 @@ final class ScanJson {
         g.writeEndObject();
     }
 
+    /** The config's association kinds by API name, in the kinds' order. */
+    static List<String> kindNames(ScanConfig config) {
+        return config.associations().stream().map(AssociationKind::apiName).toList();
+    }
+
+    /**
+     * {@code associations} (only the kinds read; {@code primary} on companies only) and {@code primary_company_id};
+     * both left out for a deal whose scan asked for no associations, as before associations existed.
+     */
+    private static void writeAssociations(JsonGenerator g, Associations associations) throws IOException {
+        if (associations.kinds().isEmpty()) return;
+        g.writeObjectFieldStart("associations");
+        for (Map.Entry<AssociationKind, List<AssociatedRecord>> kind : associations.byKind().entrySet()) {
+            g.writeArrayFieldStart(kind.getKey().apiName());
+            for (AssociatedRecord record : kind.getValue()) {
+                g.writeStartObject();
+                g.writeStringField("id", record.id());
+                if (kind.getKey() == AssociationKind.COMPANIES) g.writeBooleanField("primary", record.primary());
+                g.writeArrayFieldStart("labels");
+                for (String label : record.labels()) g.writeString(label);
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+        g.writeStringField("primary_company_id", associations.primaryCompanyId());
+    }
+
     /** A raw property not already written as one of the deal's own fields. */
     private static boolean isExtra(String name, Deal d) {
         return switch (name) {
             case "id", "archived", "metadata" -> false;
+            case "associations", "primary_company_id" -> d.associations().kinds().isEmpty();
             case "archived_at" -> d.archivedAt() == null;
             case "pipeline_label" -> d.pipelineLabel() == null;
             case "dealstage_label" -> d.stageLabel() == null;

@@ -37,7 +37,9 @@ final class ScheduleJson {
     record Config(
             @JsonProperty("properties") List<String> properties,
             @JsonProperty("filters") Filters filters,
-            @JsonProperty("batch_size") int batchSize) {
+            @JsonProperty("batch_size") int batchSize,
+            @JsonProperty("associations") List<String> associations,
+            @JsonProperty("association_refresh") String associationRefresh) {
     }
 
     record Filters(@JsonProperty("archived") boolean archived, @JsonProperty("pipeline") String pipeline) {
@@ -69,7 +71,7 @@ final class ScheduleJson {
                 cron == null ? null : cron.zone().getId(), s.scanType().wireName(),
                 s.fullEveryDays() == 0 ? null : s.fullEveryDays(), s.paused(), s.pausedReason(),
                 new Config(config.properties(), new Filters(config.includeArchived(), config.pipeline()),
-                        config.batchSize()),
+                        config.batchSize(), ScanJson.kindNames(config), config.associationRefresh().apiName()),
                 // a paused schedule has no next run until it is resumed
                 s.paused() ? null : Formats.timestamp(s.nextRunAt()), Formats.timestamp(s.lastRunAt()),
                 s.lastScanId() == null ? null : s.lastScanId().value(), s.lastStatus(), s.consecutiveFailures(),
