@@ -8,6 +8,8 @@ import io.dealsetl.domain.access.AccessToken;
 import io.dealsetl.domain.access.TenantScope;
 import io.dealsetl.domain.port.ScheduleRepository;
 import io.dealsetl.domain.port.UnreadableTokenException;
+import io.dealsetl.domain.deal.AssociationKind;
+import io.dealsetl.domain.scan.AssociationRefresh;
 import io.dealsetl.domain.scan.Scan;
 import io.dealsetl.domain.scan.ScanConfig;
 import io.dealsetl.domain.scan.ScanId;
@@ -30,7 +32,9 @@ import org.junit.jupiter.api.Test;
 
 class PostgresSchedulesTest {
     static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    static final ScanConfig CONFIG = new ScanConfig(List.of("dealname", "amount"), true, "default", 40);
+    /** Association kinds and refresh included, so every round trip below checks them too. */
+    static final ScanConfig CONFIG = new ScanConfig(List.of("dealname", "amount"), true, "default", 40,
+            Set.of(AssociationKind.COMPANIES, AssociationKind.LINE_ITEMS), AssociationRefresh.NEVER);
     static final String OLD_KEY = TokenCipher.generateBase64Key();
     static final String NEW_KEY = TokenCipher.generateBase64Key();
     static HikariDataSource pool;
