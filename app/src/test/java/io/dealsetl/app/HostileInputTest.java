@@ -45,7 +45,8 @@ class HostileInputTest {
     private static final ObjectMapper ESCAPING = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
     private static final List<String> BODY_FIELDS = List.of("tenant_id", "scan_type", "config", "config.hubspot_access_token",
             "config.properties", "config.properties[]", "config.filters", "config.filters.archived",
-            "config.filters.pipeline", "config.batch_size", "extra", "config.extra");
+            "config.filters.pipeline", "config.batch_size", "config.associations", "config.associations[]",
+            "config.association_refresh", "extra", "config.extra");
     private static final List<String> QUERY_PARAMETERS = List.of("page", "limit", "sort_by", "sort_order", "filter_stage",
             "filter_pipeline");
     /** Every wrong JSON type, and a few right ones at their edges. */
@@ -113,7 +114,8 @@ class HostileInputTest {
         ObjectNode body = (ObjectNode) PLAIN.readTree("""
                 {"tenant_id": "fuzz", "scan_type": "full",
                  "config": {"hubspot_access_token": "%s", "properties": ["dealname", "amount"],
-                            "filters": {"archived": false, "pipeline": "default"}, "batch_size": 50}}"""
+                            "filters": {"archived": false, "pipeline": "default"}, "batch_size": 50,
+                            "associations": ["companies"], "association_refresh": "every_scan"}}"""
                 .formatted(HubSpotSimulator.DEFAULT_TOKEN));
         String[] path = field.split("\\.");
         ObjectNode parent = body;
