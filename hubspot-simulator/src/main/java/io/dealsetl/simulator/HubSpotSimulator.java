@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  * 127.0.0.1.
  */
 public final class HubSpotSimulator implements AutoCloseable {
+    /** Where the simulator (not HubSpot) serves its {@link SimulatorStats} as JSON, without auth or limits. */
+    public static final String STATS_PATH = "/_simulator/stats";
     public static final String DEFAULT_TOKEN = "pat-na1-11111111-2222-4333-8444-555555555555";
     static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HubSpotSimulator.class);
@@ -127,6 +129,11 @@ public final class HubSpotSimulator implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         try {
+            if (exchange.getRequestURI().getPath().equals(STATS_PATH)) {
+                // the simulator's own door, for a harness that runs it as a process: not HubSpot, never counted
+                sendJson(exchange, 200, stats.toJson());
+                return;
+            }
             stats.requests.incrementAndGet();
             exchange.getResponseHeaders().set("X-HubSpot-Correlation-Id", UUID.randomUUID().toString());
             String uri = exchange.getRequestURI().toString();

@@ -30,6 +30,23 @@ public final class SimulatorStats {
     public long associationLabelRequests() { return associationLabelRequests.get(); }
     public long rateLimited() { return rateLimited.get(); }
     public long faultsInjected() { return faultsInjected.get(); }
+    /** Every counter by name, as {@link HubSpotSimulator#STATS_PATH} serves them. */
+    com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+        com.fasterxml.jackson.databind.node.ObjectNode node = HubSpotSimulator.JSON.createObjectNode();
+        node.put("requests", requests());
+        node.put("listRequests", listRequests());
+        node.put("getRequests", getRequests());
+        node.put("searchRequests", searchRequests());
+        node.put("batchReadRequests", batchReadRequests());
+        node.put("associationBatchReadRequests", associationBatchReadRequests());
+        node.put("associationListRequests", associationListRequests());
+        node.put("associationLabelRequests", associationLabelRequests());
+        node.put("rateLimited", rateLimited());
+        node.put("faultsInjected", faultsInjected());
+        node.put("maxConcurrentRequests", maxConcurrentRequests());
+        return node;
+    }
+
     /** The most requests the simulator was serving at the same moment. */
     public int maxConcurrentRequests() { return maxInFlight.get(); }
 }

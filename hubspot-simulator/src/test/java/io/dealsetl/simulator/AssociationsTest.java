@@ -342,6 +342,9 @@ class AssociationsTest {
             assertThat(refused.body().path("policyName").asText()).isEqualTo("TEN_SECONDLY_ROLLING");
             assertThat(limited.stats().associationBatchReadRequests()).isEqualTo(3);
             assertThat(limited.stats().rateLimited()).isEqualTo(1);
+            JsonNode served = call(limited, "GET", HubSpotSimulator.STATS_PATH, null).body();
+            assertThat(served.path("associationBatchReadRequests").asLong()).isEqualTo(3);
+            assertThat(served.path("requests").asLong()).isEqualTo(4);
         }
         try (HubSpotSimulator exempt = HubSpotSimulator.start(SimulatorConfig.builder().deals(20)
                 .generalLimit(3, Duration.ofSeconds(10)).dailyLimit(6, 0)
