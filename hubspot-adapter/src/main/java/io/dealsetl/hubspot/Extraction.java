@@ -182,6 +182,12 @@ final class Extraction {
         return number(page.path("results").path(0).path("id").asText(null));
     }
 
+    /** One v4 association batch read of deals to the kind's records; 207 answers come back as answers. */
+    JsonNode associations(io.dealsetl.domain.deal.AssociationKind kind, ObjectNode body) {
+        return client.post(token, Endpoint.ASSOCIATIONS,
+                "/crm/v4/associations/deals/" + kind.apiName() + "/batch/read", body, cost);
+    }
+
     /** A search, answered or failing as HubSpot answered it. */
     JsonNode search(ObjectNode body) {
         return client.post(token, Endpoint.SEARCH, SEARCH_PATH, body, cost);
