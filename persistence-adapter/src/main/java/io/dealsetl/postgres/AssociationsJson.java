@@ -10,17 +10,23 @@ import io.dealsetl.domain.deal.Associations;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A deal's associations as stored: the API's shape, {@code {"companies": [{"id": "1", "primary": true, "labels":
- * ["Primary"]}], "contacts": [{"id": "2", "labels": []}]}}, with {@code primary} on companies only. Written the same
- * way for the same associations, so stored texts compare equal exactly when the associations do.
+ * ["Primary"]}], "contacts": [{"id": "2", "labels": []}]}}, with {@code primary} on companies only. Written in one
+ * order (records by numeric id, labels alphabetically), as HubSpot fixes neither: the same associations always make
+ * the same text, so an association refresh records only real differences (see DatasetApply).
  */
 final class AssociationsJson {
     private static final JsonFactory JSON = new JsonFactory();
+
+    /** By length, then as text: numeric order for HubSpot's numeric ids. */
+    private static final Comparator<AssociatedRecord> BY_ID = Comparator
+            .comparingInt((AssociatedRecord r) -> r.id().length()).thenComparing(AssociatedRecord::id);
 
     private AssociationsJson() {
     }
@@ -33,12 +39,14 @@ final class AssociationsJson {
             out.writeStartObject();
             for (Map.Entry<AssociationKind, List<AssociatedRecord>> kind : associations.byKind().entrySet()) {
                 out.writeArrayFieldStart(kind.getKey().apiName());
-                for (AssociatedRecord record : kind.getValue()) {
+                List<AssociatedRecord> records = new ArrayList<>(kind.getValue());
+                records.sort(BY_ID);
+                for (AssociatedRecord record : records) {
                     out.writeStartObject();
                     out.writeStringField("id", noNul(record.id()));
                     if (kind.getKey() == AssociationKind.COMPANIES) out.writeBooleanField("primary", record.primary());
                     out.writeArrayFieldStart("labels");
-                    for (String label : record.labels()) out.writeString(noNul(label));
+                    for (String label : record.labels().stream().sorted().toList()) out.writeString(noNul(label));
                     out.writeEndArray();
                     out.writeEndObject();
                 }

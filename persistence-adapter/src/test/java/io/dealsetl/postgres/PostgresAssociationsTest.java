@@ -304,6 +304,8 @@ class PostgresAssociationsTest {
                 records.add(new AssociatedRecord(Long.toString(1_000_000_000L + random.nextInt(1_000_000)), primary,
                         labels));
             }
+            // as stored: records in id order, labels sorted (AssociationsJson)
+            records.sort(java.util.Comparator.comparing(AssociatedRecord::id));
             byKind.put(kind, records);
         }
         return new Associations(byKind);

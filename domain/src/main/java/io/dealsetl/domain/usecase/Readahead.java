@@ -4,7 +4,10 @@ import io.dealsetl.domain.scan.SourceStats;
 import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.port.DealBatch;
 import io.dealsetl.domain.port.DealStream;
+import io.dealsetl.domain.deal.Associations;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -71,7 +74,8 @@ final class Readahead implements AutoCloseable {
     }
 
     /**
-     * The next batch, merged from all queued batches while they fit in {@code maxDeals}; empty when the
+     * The next batch, merged from all queued batches while their deals and re-read associations fit in
+     * {@code maxDeals}; empty when the
      * stream ended. Blocks until a batch is read.
      *
      * @throws RuntimeException     what the stream threw, once the batches read before it are handed out
@@ -89,22 +93,26 @@ final class Readahead implements AutoCloseable {
             return Optional.empty();
         }
         List<Deal> deals = new ArrayList<>(first.batch().deals());
+        // re-read associations travel with their batch's checkpoint, so they are merged with it
+        Map<String, Associations> refreshed = new HashMap<>(first.batch().refreshed());
         int failed = first.batch().failed();
         String checkpoint = first.batch().checkpoint();
         SourceStats latest = first.stats();
         Item more;
         while ((more = queue.poll()) != null) {
-            if (more.isEnd() || more.failure() != null || deals.size() + more.batch().deals().size() > maxDeals) {
+            if (more.isEnd() || more.failure() != null || deals.size() + refreshed.size()
+                    + more.batch().deals().size() + more.batch().refreshed().size() > maxDeals) {
                 pending = more;
                 break;
             }
             deals.addAll(more.batch().deals());
+            refreshed.putAll(more.batch().refreshed());
             failed += more.batch().failed();
             checkpoint = more.batch().checkpoint();
             latest = more.stats();
         }
         stats = latest;
-        return Optional.of(new DealBatch(deals, failed, checkpoint));
+        return Optional.of(new DealBatch(deals, failed, checkpoint, refreshed));
     }
 
     /** What the extraction had cost at the source when the last handed-out batch was read. */
