@@ -178,6 +178,28 @@ class PostgresAssociationsTest {
     }
 
     @Test
+    void the_same_associations_read_in_another_order_are_no_difference_to_record() {
+        String tenant = tenant();
+        Associations read = new Associations(Map.of(AssociationKind.COMPANIES, List.of(
+                new AssociatedRecord("9", true, List.of("Primary", "Reseller")),
+                new AssociatedRecord("10", false, List.of()))));
+        Associations reordered = new Associations(Map.of(AssociationKind.COMPANIES, List.of(
+                new AssociatedRecord("10", false, List.of()),
+                new AssociatedRecord("9", true, List.of("Reseller", "Primary")))));
+        Set<AssociationKind> companies = Set.of(AssociationKind.COMPANIES);
+        complete(running(tenant, ScanType.FULL, companies, AssociationRefresh.EVERY_SCAN, List.of(deal("41", read))));
+        Scan incremental = running(tenant, ScanType.INCREMENTAL, companies, AssociationRefresh.EVERY_SCAN, List.of());
+        append(incremental, new DealBatch(List.of(), 0, "r", Map.of("41", reordered)));
+        complete(incremental);
+
+        assertThat(count("SELECT count(*) FROM dataset_associations WHERE tenant_id = '" + tenant + "'")).isZero();
+        // stored in one order: ids numerically, labels alphabetically
+        assertThat(datasets.deal(tenant, "41", false).orElseThrow().deal().associations().of(AssociationKind.COMPANIES))
+                .containsExactly(new AssociatedRecord("9", true, List.of("Primary", "Reseller")),
+                        new AssociatedRecord("10", false, List.of()));
+    }
+
+    @Test
     void a_failed_or_cancelled_scan_leaves_the_datasets_associations_as_they_were() {
         String tenant = tenant();
         List<Deal> base = List.of(deal("31", randomAssociations(ALL)), deal("32", randomAssociations(ALL)));
