@@ -53,6 +53,9 @@ class AssociationsEndToEndTest {
     static String incrementalScan;
     /** HubSpot's associations of every live deal after the full scan, as the API must show them. */
     static Map<String, JsonNode> truthAtFullScan;
+    static Map<String, JsonNode> datasetAtFullScan;
+    static String ndjsonAtFullScan;
+    static String csvAtFullScan;
     static final List<String> changedWithoutModifiedDate = new ArrayList<>();
     static final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60)).build();
 
@@ -69,6 +72,9 @@ class AssociationsEndToEndTest {
         fullScan = startScan("full");
         assertThat(api.awaitFinished(fullScan, Duration.ofSeconds(120)).path("status").asText()).isEqualTo("completed");
         truthAtFullScan = truth();
+        datasetAtFullScan = walk("/api/v1/tenants/acme/deals?limit=100");
+        ndjsonAtFullScan = export("/api/v1/tenants/acme/deals/export");
+        csvAtFullScan = export("/api/v1/tenants/acme/deals/export?format=csv");
 
         List<SimDeal> deals = hubspot.portal().deals();
         Map<String, Instant> modifiedBefore = new LinkedHashMap<>();
@@ -131,6 +137,21 @@ class AssociationsEndToEndTest {
     }
 
     @Test
+    void after_the_full_scan_the_dataset_and_both_exports_equal_hubspot_deals_with_over_100_contacts_included()
+            throws IOException {
+        assertThat(datasetAtFullScan.keySet()).containsExactlyInAnyOrderElementsOf(truthAtFullScan.keySet());
+        for (Map.Entry<String, JsonNode> deal : datasetAtFullScan.entrySet()) {
+            assertSameAssociations(deal.getValue(), truthAtFullScan.get(deal.getKey()));
+        }
+        assertExportsMatch(ndjsonAtFullScan, csvAtFullScan, truthAtFullScan);
+        List<String> many = hubspot.portal().dealsWithManyContacts();
+        assertThat(many).as("deals with more contacts than one HubSpot page").isNotEmpty();
+        for (String id : many) {
+            assertThat(datasetAtFullScan.get(id).path("associations").path("contacts").size()).isGreaterThan(100);
+        }
+    }
+
+    @Test
     void after_the_incremental_scan_the_datasets_associations_equal_hubspots_including_those_changed_undated() {
         Map<String, JsonNode> truth = truth();
         for (String id : changedWithoutModifiedDate) {
@@ -151,9 +172,12 @@ class AssociationsEndToEndTest {
     }
 
     @Test
-    void both_export_formats_carry_the_same_associations_as_hubspot() throws IOException {
-        Map<String, JsonNode> truth = truth();
-        String ndjson = export("/api/v1/tenants/acme/deals/export");
+    void after_the_incremental_scan_both_export_formats_carry_the_same_associations_as_hubspot() throws IOException {
+        assertExportsMatch(export("/api/v1/tenants/acme/deals/export"),
+                export("/api/v1/tenants/acme/deals/export?format=csv"), truth());
+    }
+
+    static void assertExportsMatch(String ndjson, String csv, Map<String, JsonNode> truth) throws IOException {
         int lines = 0;
         for (String line : ndjson.split("\n")) {
             JsonNode deal = JSON.readTree(line);
@@ -162,7 +186,7 @@ class AssociationsEndToEndTest {
         }
         assertThat(lines).isEqualTo(truth.size());
 
-        List<List<String>> rows = DatasetEndToEndTest.Csv.parse(export("/api/v1/tenants/acme/deals/export?format=csv"));
+        List<List<String>> rows = DatasetEndToEndTest.Csv.parse(csv);
         List<String> header = rows.get(0);
         int primary = header.indexOf("primary_company_id");
         assertThat(header.subList(primary, primary + 4))
