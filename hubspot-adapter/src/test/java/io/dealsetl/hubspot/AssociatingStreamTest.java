@@ -260,7 +260,14 @@ class AssociatingStreamTest {
         }
         List<DealBatch> batches = drain(open(pages, null, null));
 
-        assertThat(batches).allSatisfy(b -> assertThat(b.deals()).isNotEmpty());
+        // an empty batch only when nothing waits before it, and then it moves the position on
+        int before = 0;
+        for (DealBatch b : batches) {
+            int at = page(AssociationsCheckpoint.parse(b.checkpoint()).deals());
+            if (b.deals().isEmpty()) assertThat(at).as("empty batch's page").isGreaterThan(before);
+            before = at;
+        }
+        assertThat(batches.stream().filter(b -> b.deals().isEmpty()).count()).isEqualTo(1);
         assertThat(batches.stream().mapToInt(b -> b.deals().size()).sum()).isEqualTo(1_800);
         assertThat(page(AssociationsCheckpoint.parse(batches.get(batches.size() - 1).checkpoint()).deals())).isEqualTo(24);
     }
