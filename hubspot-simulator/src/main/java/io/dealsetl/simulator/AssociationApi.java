@@ -56,7 +56,7 @@ final class AssociationApi {
             order = order * 31 + id.hashCode();
             JsonNode afterNode = input.get("after");
             String after = afterNode == null || afterNode.isNull() ? null : afterNode.asText();
-            List<AssociatedRecord> all = liveAssociations(id).of(kind);
+            List<AssociatedRecord> all = liveAssociations(id, kind);
             List<AssociatedRecord> rest = after == null ? all : after(all, decodeAfter(after));
             if (rest.isEmpty()) {
                 errors.add(noAssociations(id, kind));
@@ -96,7 +96,7 @@ final class AssociationApi {
                 throw new HubSpotSimulator.BadRequest("Invalid value for limit: " + limitParam);
             }
         }
-        List<AssociatedRecord> all = liveAssociations(dealId).of(kind);
+        List<AssociatedRecord> all = liveAssociations(dealId, kind);
         List<AssociatedRecord> rest = afterParam == null || afterParam.isEmpty() ? all : after(all, decodeAfter(afterParam));
         ObjectNode body = JSON.createObjectNode();
         ArrayNode results = body.putArray("results");
@@ -125,10 +125,9 @@ final class AssociationApi {
      */
     ObjectNode inline(Portal.Rec rec, Set<AssociationKind> kinds, String baseUrl) {
         ObjectNode block = null;
-        DealAssociations all = portal.associationsOf(rec);
         for (AssociationKind kind : AssociationKind.values()) {
             if (!kinds.contains(kind)) continue;
-            List<String[]> entries = inlineEntries(all.of(kind), kind);
+            List<String[]> entries = inlineEntries(portal.associationsOf(rec, kind), kind);
             if (entries.isEmpty()) continue;
             if (block == null) block = JSON.createObjectNode();
             block.set(kind.inlineKey(), inlinePage(Long.toString(rec.id()), kind, entries, 0, baseUrl));
@@ -148,7 +147,7 @@ final class AssociationApi {
                 throw new HubSpotSimulator.BadRequest("Invalid value for after: " + after);
             }
         }
-        List<String[]> entries = inlineEntries(liveAssociations(dealId).of(kind), kind);
+        List<String[]> entries = inlineEntries(liveAssociations(dealId, kind), kind);
         return inlinePage(dealId, kind, entries, offset, baseUrl);
     }
 
@@ -192,12 +191,12 @@ final class AssociationApi {
         return entries;
     }
 
-    private DealAssociations liveAssociations(String dealId) {
+    private List<AssociatedRecord> liveAssociations(String dealId, AssociationKind kind) {
         try {
             Portal.Rec rec = portal.active().get(Long.parseLong(dealId));
-            return rec == null ? DealAssociations.NONE : portal.associationsOf(rec);
+            return rec == null ? List.of() : portal.associationsOf(rec, kind);
         } catch (NumberFormatException e) {
-            return DealAssociations.NONE; // not a HubSpot id: nothing is associated with it
+            return List.of(); // not a HubSpot id: nothing is associated with it
         }
     }
 

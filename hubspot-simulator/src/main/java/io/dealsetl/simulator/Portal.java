@@ -313,6 +313,10 @@ public final class Portal {
         return associations.current(rec.id, rec.index);
     }
 
+    List<AssociatedRecord> associationsOf(Rec rec, AssociationKind kind) {
+        return associations.current(rec.id, rec.index, kind);
+    }
+
     AssociationSettings associationSettings() {
         return associations.settings();
     }
