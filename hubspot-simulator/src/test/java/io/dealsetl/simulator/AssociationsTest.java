@@ -89,6 +89,11 @@ class AssociationsTest {
 
         assertThat(reply.status()).isEqualTo(207);
         assertShape(example("associations-v4-batch-read.json"), reply.body(), "batch");
+        JsonNode reference = example("associations-v4-batch-read.json");
+        assertThat(names(reply.body())).isEqualTo(names(reference));
+        assertThat(names(reply.body().path("results").path(0))).isEqualTo(names(reference.path("results").path(0)));
+        assertThat(names(reply.body().path("results").path(0).path("to").path(0)))
+                .isEqualTo(names(reference.path("results").path(0).path("to").path(0)));
         assertThat(reply.body().path("numErrors").asInt()).isEqualTo(1);
         JsonNode expectedError = example("associations-v4-batch-read.json").path("errors").path(0).deepCopy();
         String exampleId = expectedError.path("context").path("fromObjectId").path(0).asText();
@@ -410,6 +415,12 @@ class AssociationsTest {
             assertThat(statuses).containsExactly(207, 503, 207, 503);
             assertThat(faulty.stats().faultsInjected()).isEqualTo(2);
         }
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private static List<String> ids(JsonNode result) {
