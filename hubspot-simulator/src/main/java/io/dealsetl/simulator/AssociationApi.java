@@ -124,14 +124,20 @@ final class AssociationApi {
      * then leaves the key out; a kind without links is left out too).
      */
     ObjectNode inline(Portal.Rec rec, Set<AssociationKind> kinds, String baseUrl) {
-        ObjectNode block = null;
-        for (AssociationKind kind : AssociationKind.values()) {
-            if (!kinds.contains(kind)) continue;
-            List<String[]> entries = inlineEntries(portal.associationsOf(rec, kind), kind);
-            if (entries.isEmpty()) continue;
-            if (block == null) block = JSON.createObjectNode();
-            block.set(kind.inlineKey(), inlinePage(Long.toString(rec.id()), kind, entries, 0, baseUrl));
+        java.util.Map<AssociationKind, List<String[]>> entries = new java.util.EnumMap<>(AssociationKind.class);
+        boolean any = false;
+        for (AssociationKind kind : kinds) {
+            List<String[]> list = inlineEntries(portal.associationsOf(rec, kind), kind);
+            entries.put(kind, list);
+            any |= !list.isEmpty();
         }
+        if (!any) return null;
+        ObjectNode block = JSON.createObjectNode();
+        entries.forEach((kind, list) -> {
+            if (!list.isEmpty() || settings.inlineEmptyKinds()) {
+                block.set(kind.inlineKey(), inlinePage(Long.toString(rec.id()), kind, list, 0, baseUrl));
+            }
+        });
         return block;
     }
 

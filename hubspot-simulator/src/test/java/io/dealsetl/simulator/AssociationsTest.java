@@ -417,6 +417,25 @@ class AssociationsTest {
         }
     }
 
+    @Test
+    void the_unverified_readings_can_be_switched_modified_date_bumps_and_empty_inline_kinds() throws IOException {
+        AssociationSettings other = AssociationSettings.DEFAULT.withChangesBumpModified(true).withInlineEmptyKinds(true);
+        try (HubSpotSimulator alt = HubSpotSimulator.start(SimulatorConfig.builder().deals(300).seed(3)
+                .associations(other).build())) {
+            Portal portal = alt.portal();
+            String deal = portal.deals().stream().map(SimDeal::id)
+                    .filter(id -> !portal.associations(id).companies().isEmpty() && portal.associations(id).lineItems().isEmpty())
+                    .findFirst().orElseThrow();
+            SimDeal before = portal.deal(deal);
+            portal.associate(deal, AssociationKind.CONTACTS, "777");
+            assertThat(portal.deal(deal).updatedAt()).isAfter(before.updatedAt());
+            JsonNode block = call(alt, "GET", "/crm/v3/objects/deals/" + deal + "?associations=companies,line_items", null)
+                    .body().path("associations");
+            assertThat(block.path("line items").path("results").isArray()).isTrue();
+            assertThat(block.path("line items").path("results")).isEmpty();
+        }
+    }
+
     private static List<String> names(JsonNode node) {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
