@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -36,7 +35,7 @@ final class AssociationApi {
 
     /** {@code POST /crm/v4/associations/deals/{to}/batch/read}: 207 (errors present) when some input has none. */
     ObjectNode batchRead(JsonNode request, AssociationKind kind) {
-        String started = Instant.now().toString();
+        String started = Portal.iso(System.currentTimeMillis());
         JsonNode inputs = request.get("inputs");
         if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
             throw new HubSpotSimulator.BadRequest("Invalid input JSON: inputs is required and must not be empty");
@@ -82,7 +81,7 @@ final class AssociationApi {
             body.set("errors", errors);
         }
         body.put("startedAt", started);
-        body.put("completedAt", Instant.now().toString());
+        body.put("completedAt", Portal.iso(System.currentTimeMillis()));
         return body;
     }
 

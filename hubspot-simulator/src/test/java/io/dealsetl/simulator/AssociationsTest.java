@@ -94,6 +94,7 @@ class AssociationsTest {
         assertThat(names(reply.body().path("results").path(0))).isEqualTo(names(reference.path("results").path(0)));
         assertThat(names(reply.body().path("results").path(0).path("to").path(0)))
                 .isEqualTo(names(reference.path("results").path(0).path("to").path(0)));
+        assertThat(reply.body().path("startedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
         assertThat(reply.body().path("numErrors").asInt()).isEqualTo(1);
         JsonNode expectedError = example("associations-v4-batch-read.json").path("errors").path(0).deepCopy();
         String exampleId = expectedError.path("context").path("fromObjectId").path(0).asText();
