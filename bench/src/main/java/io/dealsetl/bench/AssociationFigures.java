@@ -116,7 +116,9 @@ final class AssociationFigures {
             while ((batch = stream.next()).isPresent()) {
                 for (Deal d : batch.get().deals()) {
                     seen.add(d.id());
-                    if (d.associations().kinds().equals(config.associations())) withAssociations++;
+                    boolean read = !config.associations().isEmpty()
+                            && d.associations().kinds().equals(config.associations());
+                    if (read) withAssociations++;
                 }
                 refreshedIds += batch.get().refreshed().size();
             }

@@ -115,8 +115,11 @@ final class AssociatingStream implements DealStream {
                     return Optional.of(new DealBatch(List.of(), 0, checkpoint()));
                 }
                 gather(b);
-                // a paused walk (HubSpot's daily limit) hands out empty batches so the scan's status stays current
-                if (b.deals().isEmpty() && b.failed() == 0) return Optional.of(new DealBatch(List.of(), 0, checkpoint()));
+                // a walk paused by HubSpot's daily limit hands out empty batches so the scan's status stays current;
+                // other empty pages (a range's end, a trimmed page) only move the walk's position on
+                if (b.deals().isEmpty() && b.failed() == 0 && extraction.paused()) {
+                    return Optional.of(new DealBatch(List.of(), 0, checkpoint()));
+                }
                 continue;
             }
             if (head == null) {

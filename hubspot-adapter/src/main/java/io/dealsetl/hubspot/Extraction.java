@@ -375,6 +375,11 @@ final class Extraction {
                 "The scan was stopped while waiting for HubSpot"));
     }
 
+    /** Whether HubSpot's daily limit holds this scan now. */
+    boolean paused() {
+        return client.dailyPause(token) != null;
+    }
+
     /** Whether the daily limit holds this scan and its status was last brought up to date a while ago. */
     synchronized boolean pauseReportDue() {
         if (client.dailyPause(token) == null) {

@@ -252,6 +252,27 @@ class AssociatingStreamTest {
     }
 
     @Test
+    void a_walks_empty_pages_move_its_position_on_without_empty_batches_that_would_stall_a_resumed_scan() {
+        List<List<Deal>> pages = new ArrayList<>();
+        for (List<Deal> page : pages(12)) {
+            pages.add(List.of()); // a range's end or a trimmed page
+            pages.add(page);
+        }
+        List<DealBatch> batches = drain(open(pages, null, null));
+
+        // an empty batch only when nothing waits before it, and then it moves the position on
+        int before = 0;
+        for (DealBatch b : batches) {
+            int at = page(AssociationsCheckpoint.parse(b.checkpoint()).deals());
+            if (b.deals().isEmpty()) assertThat(at).as("empty batch's page").isGreaterThan(before);
+            before = at;
+        }
+        assertThat(batches.stream().filter(b -> b.deals().isEmpty()).count()).isEqualTo(1);
+        assertThat(batches.stream().mapToInt(b -> b.deals().size()).sum()).isEqualTo(1_800);
+        assertThat(page(AssociationsCheckpoint.parse(batches.get(batches.size() - 1).checkpoint()).deals())).isEqualTo(24);
+    }
+
+    @Test
     void the_refresh_reads_every_dataset_id_once_with_every_asked_kind_and_resumes_after_its_checkpoint() {
         List<String> ids = IntStream.rangeClosed(10_001, 12_500).mapToObj(Integer::toString).toList();
         DealIds dataset = (after, limit) -> {

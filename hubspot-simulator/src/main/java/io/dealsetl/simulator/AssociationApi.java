@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -36,7 +35,7 @@ final class AssociationApi {
 
     /** {@code POST /crm/v4/associations/deals/{to}/batch/read}: 207 (errors present) when some input has none. */
     ObjectNode batchRead(JsonNode request, AssociationKind kind) {
-        String started = Instant.now().toString();
+        String started = Portal.iso(System.currentTimeMillis());
         JsonNode inputs = request.get("inputs");
         if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
             throw new HubSpotSimulator.BadRequest("Invalid input JSON: inputs is required and must not be empty");
@@ -56,7 +55,7 @@ final class AssociationApi {
             order = order * 31 + id.hashCode();
             JsonNode afterNode = input.get("after");
             String after = afterNode == null || afterNode.isNull() ? null : afterNode.asText();
-            List<AssociatedRecord> all = liveAssociations(id).of(kind);
+            List<AssociatedRecord> all = liveAssociations(id, kind);
             List<AssociatedRecord> rest = after == null ? all : after(all, decodeAfter(after));
             if (rest.isEmpty()) {
                 errors.add(noAssociations(id, kind));
@@ -82,7 +81,7 @@ final class AssociationApi {
             body.set("errors", errors);
         }
         body.put("startedAt", started);
-        body.put("completedAt", Instant.now().toString());
+        body.put("completedAt", Portal.iso(System.currentTimeMillis()));
         return body;
     }
 
@@ -96,7 +95,7 @@ final class AssociationApi {
                 throw new HubSpotSimulator.BadRequest("Invalid value for limit: " + limitParam);
             }
         }
-        List<AssociatedRecord> all = liveAssociations(dealId).of(kind);
+        List<AssociatedRecord> all = liveAssociations(dealId, kind);
         List<AssociatedRecord> rest = afterParam == null || afterParam.isEmpty() ? all : after(all, decodeAfter(afterParam));
         ObjectNode body = JSON.createObjectNode();
         ArrayNode results = body.putArray("results");
@@ -124,15 +123,20 @@ final class AssociationApi {
      * then leaves the key out; a kind without links is left out too).
      */
     ObjectNode inline(Portal.Rec rec, Set<AssociationKind> kinds, String baseUrl) {
-        ObjectNode block = null;
-        DealAssociations all = portal.associationsOf(rec);
-        for (AssociationKind kind : AssociationKind.values()) {
-            if (!kinds.contains(kind)) continue;
-            List<String[]> entries = inlineEntries(all.of(kind), kind);
-            if (entries.isEmpty()) continue;
-            if (block == null) block = JSON.createObjectNode();
-            block.set(kind.inlineKey(), inlinePage(Long.toString(rec.id()), kind, entries, 0, baseUrl));
+        java.util.Map<AssociationKind, List<String[]>> entries = new java.util.EnumMap<>(AssociationKind.class);
+        boolean any = false;
+        for (AssociationKind kind : kinds) {
+            List<String[]> list = inlineEntries(portal.associationsOf(rec, kind), kind);
+            entries.put(kind, list);
+            any |= !list.isEmpty();
         }
+        if (!any) return null;
+        ObjectNode block = JSON.createObjectNode();
+        entries.forEach((kind, list) -> {
+            if (!list.isEmpty() || settings.inlineEmptyKinds()) {
+                block.set(kind.inlineKey(), inlinePage(Long.toString(rec.id()), kind, list, 0, baseUrl));
+            }
+        });
         return block;
     }
 
@@ -148,7 +152,7 @@ final class AssociationApi {
                 throw new HubSpotSimulator.BadRequest("Invalid value for after: " + after);
             }
         }
-        List<String[]> entries = inlineEntries(liveAssociations(dealId).of(kind), kind);
+        List<String[]> entries = inlineEntries(liveAssociations(dealId, kind), kind);
         return inlinePage(dealId, kind, entries, offset, baseUrl);
     }
 
@@ -192,12 +196,12 @@ final class AssociationApi {
         return entries;
     }
 
-    private DealAssociations liveAssociations(String dealId) {
+    private List<AssociatedRecord> liveAssociations(String dealId, AssociationKind kind) {
         try {
             Portal.Rec rec = portal.active().get(Long.parseLong(dealId));
-            return rec == null ? DealAssociations.NONE : portal.associationsOf(rec);
+            return rec == null ? List.of() : portal.associationsOf(rec, kind);
         } catch (NumberFormatException e) {
-            return DealAssociations.NONE; // not a HubSpot id: nothing is associated with it
+            return List.of(); // not a HubSpot id: nothing is associated with it
         }
     }
 

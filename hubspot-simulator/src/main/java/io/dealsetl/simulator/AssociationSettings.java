@@ -18,12 +18,17 @@ package io.dealsetl.simulator;
  * @param exemptFromTenSecondly v4 batch read and labels spend only the daily budget, as the spec's
  *                              {@code ten-secondly} exemption flag suggests (unverified; default: they count
  *                              against the general limit as one request each)
+ * @param changesBumpModified   association changes through {@link Portal} also set the deal's hs_lastmodifieddate
+ *                              (unverified either way; default: they do not, as the indirect evidence suggests)
+ * @param inlineEmptyKinds      a v3 inline block lists a requested kind without links as {@code {"results": []}}
+ *                              (unverified; default: the kind is left out)
  */
 public record AssociationSettings(boolean enabled, int maxCompanies, int maxContacts, int maxLineItems,
                                   int manyContactsDeals, int manyContacts, int batchPageSize, int batchInputLimit,
-                                  boolean toObjectIdAsString, boolean exemptFromTenSecondly) {
+                                  boolean toObjectIdAsString, boolean exemptFromTenSecondly,
+                                  boolean changesBumpModified, boolean inlineEmptyKinds) {
     public static final AssociationSettings DEFAULT =
-            new AssociationSettings(true, 4, 6, 5, 2, 1_037, 500, 1_000, false, false);
+            new AssociationSettings(true, 4, 6, 5, 2, 1_037, 500, 1_000, false, false, false, false);
 
     public AssociationSettings {
         if (maxCompanies < 0 || maxContacts < 0 || manyContactsDeals < 0 || manyContacts < 0) {
@@ -35,37 +40,56 @@ public record AssociationSettings(boolean enabled, int maxCompanies, int maxCont
 
     public AssociationSettings withEnabled(boolean on) {
         return new AssociationSettings(on, maxCompanies, maxContacts, maxLineItems, manyContactsDeals, manyContacts,
-                batchPageSize, batchInputLimit, toObjectIdAsString, exemptFromTenSecondly);
+                batchPageSize, batchInputLimit, toObjectIdAsString, exemptFromTenSecondly,
+                changesBumpModified, inlineEmptyKinds);
     }
 
     /** Per generated deal: up to {@code companies} companies, {@code contacts} contacts, {@code lineItems} line items. */
     public AssociationSettings withSizes(int companies, int contacts, int lineItems) {
         return new AssociationSettings(enabled, companies, contacts, lineItems, manyContactsDeals, manyContacts,
-                batchPageSize, batchInputLimit, toObjectIdAsString, exemptFromTenSecondly);
+                batchPageSize, batchInputLimit, toObjectIdAsString, exemptFromTenSecondly,
+                changesBumpModified, inlineEmptyKinds);
     }
 
     public AssociationSettings withManyContacts(int deals, int contactsEach) {
         return new AssociationSettings(enabled, maxCompanies, maxContacts, maxLineItems, deals, contactsEach,
-                batchPageSize, batchInputLimit, toObjectIdAsString, exemptFromTenSecondly);
+                batchPageSize, batchInputLimit, toObjectIdAsString, exemptFromTenSecondly,
+                changesBumpModified, inlineEmptyKinds);
     }
 
     public AssociationSettings withBatchPageSize(int targets) {
         return new AssociationSettings(enabled, maxCompanies, maxContacts, maxLineItems, manyContactsDeals,
-                manyContacts, targets, batchInputLimit, toObjectIdAsString, exemptFromTenSecondly);
+                manyContacts, targets, batchInputLimit, toObjectIdAsString, exemptFromTenSecondly,
+                changesBumpModified, inlineEmptyKinds);
     }
 
     public AssociationSettings withBatchInputLimit(int inputs) {
         return new AssociationSettings(enabled, maxCompanies, maxContacts, maxLineItems, manyContactsDeals,
-                manyContacts, batchPageSize, inputs, toObjectIdAsString, exemptFromTenSecondly);
+                manyContacts, batchPageSize, inputs, toObjectIdAsString, exemptFromTenSecondly,
+                changesBumpModified, inlineEmptyKinds);
     }
 
     public AssociationSettings withToObjectIdAsString(boolean asString) {
         return new AssociationSettings(enabled, maxCompanies, maxContacts, maxLineItems, manyContactsDeals,
-                manyContacts, batchPageSize, batchInputLimit, asString, exemptFromTenSecondly);
+                manyContacts, batchPageSize, batchInputLimit, asString, exemptFromTenSecondly,
+                changesBumpModified, inlineEmptyKinds);
+    }
+
+    public AssociationSettings withChangesBumpModified(boolean bump) {
+        return new AssociationSettings(enabled, maxCompanies, maxContacts, maxLineItems, manyContactsDeals,
+                manyContacts, batchPageSize, batchInputLimit, toObjectIdAsString, exemptFromTenSecondly, bump,
+                inlineEmptyKinds);
+    }
+
+    public AssociationSettings withInlineEmptyKinds(boolean listed) {
+        return new AssociationSettings(enabled, maxCompanies, maxContacts, maxLineItems, manyContactsDeals,
+                manyContacts, batchPageSize, batchInputLimit, toObjectIdAsString, exemptFromTenSecondly,
+                changesBumpModified, listed);
     }
 
     public AssociationSettings withExemptFromTenSecondly(boolean exempt) {
         return new AssociationSettings(enabled, maxCompanies, maxContacts, maxLineItems, manyContactsDeals,
-                manyContacts, batchPageSize, batchInputLimit, toObjectIdAsString, exempt);
+                manyContacts, batchPageSize, batchInputLimit, toObjectIdAsString, exempt,
+                changesBumpModified, inlineEmptyKinds);
     }
 }

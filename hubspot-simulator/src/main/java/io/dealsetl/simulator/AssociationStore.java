@@ -51,13 +51,27 @@ final class AssociationStore {
         overrides.put(dealId, associations);
     }
 
+    /** One kind of the deal's associations now, in ascending id order: what the endpoints read. */
+    List<AssociatedRecord> current(long dealId, int index, AssociationKind kind) {
+        DealAssociations changed = overrides.get(dealId);
+        if (changed != null) return changed.of(kind);
+        return index < 0 || !settings.enabled() ? List.of() : generate(index, kind);
+    }
+
     DealAssociations generate(int i) {
-        SplittableRandom r = new SplittableRandom(seed * 2_654_435_761L + i * 0x9E3779B97F4A7C15L);
         Map<AssociationKind, List<AssociatedRecord>> byKind = new EnumMap<>(AssociationKind.class);
-        byKind.put(AssociationKind.COMPANIES, companies(r));
-        byKind.put(AssociationKind.CONTACTS, contacts(i, r));
-        byKind.put(AssociationKind.LINE_ITEMS, lineItems(i, r));
+        for (AssociationKind kind : AssociationKind.values()) byKind.put(kind, generate(i, kind));
         return new DealAssociations(byKind);
+    }
+
+    /** Each kind from its own random stream, so an endpoint asking for one kind computes only that one. */
+    private List<AssociatedRecord> generate(int i, AssociationKind kind) {
+        SplittableRandom r = new SplittableRandom(seed * 2_654_435_761L + i * 0x9E3779B97F4A7C15L + kind.ordinal());
+        return switch (kind) {
+            case COMPANIES -> companies(r);
+            case CONTACTS -> contacts(i, r);
+            case LINE_ITEMS -> lineItems(i, r);
+        };
     }
 
     private List<AssociatedRecord> companies(SplittableRandom r) {

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 
 /**
  * A fake of HubSpot's CRM v3 deals API, as documented (see shared/reference/hubspot/FACTS.md): list with
- * {@code after} cursors, search with offsets and the 10,000-result cap, batch read, properties, pipelines,
+ * {@code after} cursors, get by id, search with offsets and the 10,000-result cap, batch read, properties, pipelines,
+ * deal associations (v3 inline blocks, v4 batch read, the v4 per-deal list, labels; see docs/simulator.md),
  * bearer-token auth with HubSpot's 401/403 bodies, HubSpot's separate budgets per token (the general rolling
  * window with its X-HubSpot-RateLimit-* headers, the search API's five per second without headers, the daily
  * limit both spend) with HubSpot's 429 body for each, search index lag, latency and injected faults. Serves on

@@ -56,8 +56,8 @@ final class Listing {
         int n = 0;
         List<ObjectNode> page = new ArrayList<>();
         while (it.hasNext() && n < limit) {
-            ObjectNode record = record(portal, config, it.next(), requested);
-            page.add(withAssociations(record, associations, kinds, source, baseUrl));
+            Portal.Rec rec = it.next();
+            page.add(withAssociations(record(portal, config, rec, requested), rec, associations, kinds, baseUrl));
             n++;
         }
         if (config.unorderedPages() && rawAfter != null) java.util.Collections.reverse(page);
@@ -94,18 +94,14 @@ final class Listing {
         }
         if (rec == null) return null;
         ObjectNode record = record(portal, config, rec, requested(query.get("properties"), LIST_DEFAULTS));
-        Set<AssociationKind> kinds = kinds(query.get("associations"));
-        if (kinds.isEmpty()) return record;
-        ObjectNode block = associations.inline(rec, kinds, baseUrl);
-        if (block != null) record.set("associations", block);
-        return record;
+        return withAssociations(record, rec, associations, kinds(query.get("associations")), baseUrl);
     }
 
-    private static ObjectNode withAssociations(ObjectNode record, AssociationApi associations,
-                                               Set<AssociationKind> kinds, NavigableMap<Long, Portal.Rec> source,
-                                               String baseUrl) {
+    /** The record with its inline {@code associations} block when any was asked for and the deal has some. */
+    private static ObjectNode withAssociations(ObjectNode record, Portal.Rec rec, AssociationApi associations,
+                                               Set<AssociationKind> kinds, String baseUrl) {
         if (kinds.isEmpty()) return record;
-        ObjectNode block = associations.inline(source.get(Long.parseLong(record.get("id").asText())), kinds, baseUrl);
+        ObjectNode block = associations.inline(rec, kinds, baseUrl);
         if (block != null) record.set("associations", block);
         return record;
     }

@@ -32,6 +32,8 @@ public final class Main {
               --association-input-limit N  inputs one v4 batch read accepts (default 1000)
               --to-object-id-string     v4 toObjectId as a JSON string (default: a JSON number, as observed)
               --associations-exempt-ten-secondly  v4 batch read and labels spend only the daily budget
+              --association-changes-bump-modified  association changes also set hs_lastmodifieddate
+              --inline-empty-kinds      v3 inline blocks list a requested kind without links as empty results
             Limits (per token, counted separately as HubSpot does; 0 = unlimited):
               --rate-limit N            general requests per rolling 10 s (default 100)
               --search-rate-limit N     search requests per second (default 5)
@@ -78,6 +80,14 @@ public final class Main {
                 }
                 case "--to-object-id-string" -> {
                     associations = associations.withToObjectIdAsString(true);
+                    continue;
+                }
+                case "--association-changes-bump-modified" -> {
+                    associations = associations.withChangesBumpModified(true);
+                    continue;
+                }
+                case "--inline-empty-kinds" -> {
+                    associations = associations.withInlineEmptyKinds(true);
                     continue;
                 }
                 case "--associations-exempt-ten-secondly" -> {

@@ -242,7 +242,7 @@ public final class Portal {
         DealAssociations now = associationsOf(rec);
         Map<AssociationKind, List<AssociatedRecord>> byKind = new java.util.EnumMap<>(now.byKind());
         byKind.put(kind, now.of(kind).stream().filter(r -> !r.id().equals(toId)).toList());
-        associations.put(rec.id, new DealAssociations(byKind));
+        store(rec, new DealAssociations(byKind));
     }
 
     /** Makes the company the deal's primary one (associating it if needed); the previous primary stays, unlabeled. */
@@ -262,7 +262,7 @@ public final class Portal {
                 types.remove(AssociationType.PRIMARY_COMPANY);
                 return new AssociatedRecord(r.id(), types);
             }).toList());
-            associations.put(rec.id, new DealAssociations(byKind));
+            store(rec, new DealAssociations(byKind));
         }
         change(dealId, kind, toId, types -> types.add(label));
     }
@@ -290,7 +290,13 @@ public final class Portal {
         else records.set(at, changed);
         Map<AssociationKind, List<AssociatedRecord>> byKind = new java.util.EnumMap<>(now.byKind());
         byKind.put(kind, records);
-        associations.put(rec.id, new DealAssociations(byKind));
+        store(rec, new DealAssociations(byKind));
+    }
+
+    /** Keeps the deal's new associations; bumps its modification time only when configured to (§10.6 unverified). */
+    private void store(Rec rec, DealAssociations now) {
+        associations.put(rec.id, now);
+        if (associations.settings().changesBumpModified()) update(Long.toString(rec.id), Map.of());
     }
 
     private Rec live(String dealId) {
@@ -311,6 +317,10 @@ public final class Portal {
 
     DealAssociations associationsOf(Rec rec) {
         return associations.current(rec.id, rec.index);
+    }
+
+    List<AssociatedRecord> associationsOf(Rec rec, AssociationKind kind) {
+        return associations.current(rec.id, rec.index, kind);
     }
 
     AssociationSettings associationSettings() {

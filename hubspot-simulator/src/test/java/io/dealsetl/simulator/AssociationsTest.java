@@ -89,6 +89,12 @@ class AssociationsTest {
 
         assertThat(reply.status()).isEqualTo(207);
         assertShape(example("associations-v4-batch-read.json"), reply.body(), "batch");
+        JsonNode reference = example("associations-v4-batch-read.json");
+        assertThat(names(reply.body())).isEqualTo(names(reference));
+        assertThat(names(reply.body().path("results").path(0))).isEqualTo(names(reference.path("results").path(0)));
+        assertThat(names(reply.body().path("results").path(0).path("to").path(0)))
+                .isEqualTo(names(reference.path("results").path(0).path("to").path(0)));
+        assertThat(reply.body().path("startedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
         assertThat(reply.body().path("numErrors").asInt()).isEqualTo(1);
         JsonNode expectedError = example("associations-v4-batch-read.json").path("errors").path(0).deepCopy();
         String exampleId = expectedError.path("context").path("fromObjectId").path(0).asText();
@@ -353,6 +359,88 @@ class AssociationsTest {
             assertThat(call(exempt, "POST", BATCH, inputs(thousand)).body().path("policyName").asText()).isEqualTo("DAILY");
             assertThat(exempt.stats().associationBatchReadRequests()).isEqualTo(6);
         }
+    }
+
+    @Test
+    void the_same_seed_gives_the_same_associations_with_deals_without_company_and_companies_without_primary() {
+        Portal again = Portal.of(SimulatorConfig.builder().deals(1200).seed(3).archivedDeals(5).build());
+        Portal other = Portal.of(SimulatorConfig.builder().deals(1200).seed(4).build());
+        List<String> ids = again.deals().stream().map(SimDeal::id).toList();
+        int noCompany = 0;
+        int noPrimary = 0;
+        int differs = 0;
+        for (String id : ids.subList(0, 1000)) {
+            DealAssociations a = again.associations(id);
+            if (!sim.portal().associations(id).equals(a) && !touchedByOtherTests(id)) {
+                throw new AssertionError("deal " + id + " differs between two portals of one seed");
+            }
+            if (a.companies().isEmpty()) noCompany++;
+            else if (a.primaryCompanyId() == null) noPrimary++;
+            if (!a.equals(other.associations(id))) differs++;
+        }
+        assertThat(noCompany).isBetween(50, 200);
+        assertThat(noPrimary).isBetween(10, 100);
+        assertThat(differs).isGreaterThan(900);
+        Portal off = Portal.of(SimulatorConfig.builder().deals(1200).seed(3).associations(false).build());
+        assertThat(off.deals()).allSatisfy(d -> assertThat(off.associations(d.id()).isEmpty()).isTrue());
+        assertThat(off.dealsWithManyContacts()).isEmpty();
+    }
+
+    private static boolean touchedByOtherTests(String id) {
+        return sim.portal().deal(id) == null || sim.portal().associations(id).contacts().stream()
+                .anyMatch(c -> c.id().equals("424242"));
+    }
+
+    @Test
+    void archived_deals_list_their_associations_and_unknown_association_names_are_ignored() throws IOException {
+        JsonNode archived = get("/crm/v3/objects/deals?archived=true&limit=100&associations=companies").body().path("results");
+        assertThat(archived).hasSize(5);
+        for (JsonNode record : archived) {
+            boolean hasCompanies = !sim.portal().associations(record.path("id").asText()).companies().isEmpty();
+            assertThat(record.path("associations").has("companies")).isEqualTo(hasCompanies);
+        }
+        JsonNode tickets = get("/crm/v3/objects/deals?limit=20&associations=tickets").body().path("results");
+        assertThat(tickets).allSatisfy(r -> assertThat(r.has("associations")).isFalse());
+        String deal = dealWhere(a -> !a.lineItems().isEmpty());
+        JsonNode dated = get("/crm/objects/2026-03/0-3/" + deal + "/associations/line_items").body();
+        assertThat(dated.path("results")).hasSize(sim.portal().associations(deal).lineItems().size());
+        assertThat(dated.has("paging")).isFalse();
+    }
+
+    @Test
+    void injected_faults_and_latency_reach_association_calls_as_they_reach_deal_calls() throws IOException {
+        try (HubSpotSimulator faulty = HubSpotSimulator.start(SimulatorConfig.builder().deals(20)
+                .faults(Faults.NONE.withServerErrorEvery(2)).build())) {
+            List<Integer> statuses = new ArrayList<>();
+            for (int k = 0; k < 4; k++) statuses.add(call(faulty, "POST", BATCH, inputs(List.of("1"))).status());
+            assertThat(statuses).containsExactly(207, 503, 207, 503);
+            assertThat(faulty.stats().faultsInjected()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void the_unverified_readings_can_be_switched_modified_date_bumps_and_empty_inline_kinds() throws IOException {
+        AssociationSettings other = AssociationSettings.DEFAULT.withChangesBumpModified(true).withInlineEmptyKinds(true);
+        try (HubSpotSimulator alt = HubSpotSimulator.start(SimulatorConfig.builder().deals(300).seed(3)
+                .associations(other).build())) {
+            Portal portal = alt.portal();
+            String deal = portal.deals().stream().map(SimDeal::id)
+                    .filter(id -> !portal.associations(id).companies().isEmpty() && portal.associations(id).lineItems().isEmpty())
+                    .findFirst().orElseThrow();
+            SimDeal before = portal.deal(deal);
+            portal.associate(deal, AssociationKind.CONTACTS, "777");
+            assertThat(portal.deal(deal).updatedAt()).isAfter(before.updatedAt());
+            JsonNode block = call(alt, "GET", "/crm/v3/objects/deals/" + deal + "?associations=companies,line_items", null)
+                    .body().path("associations");
+            assertThat(block.path("line items").path("results").isArray()).isTrue();
+            assertThat(block.path("line items").path("results")).isEmpty();
+        }
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private static List<String> ids(JsonNode result) {

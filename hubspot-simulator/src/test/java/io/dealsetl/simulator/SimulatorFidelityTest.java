@@ -381,7 +381,7 @@ class SimulatorFidelityTest {
                 "--custom-properties", "--archived", "--changed", "--opaque-cursors", "--retry-after", "--help",
                 "--no-associations", "--max-companies", "--max-contacts", "--max-line-items", "--many-contacts-deals",
                 "--many-contacts", "--association-page-size", "--association-input-limit", "--to-object-id-string",
-                "--associations-exempt-ten-secondly")) {
+                "--associations-exempt-ten-secondly", "--association-changes-bump-modified", "--inline-empty-kinds")) {
             assertThat(Main.USAGE).contains(option);
         }
     }
