@@ -67,6 +67,27 @@ final class Bodies {
         return error(message, "VALIDATION_ERROR");
     }
 
+    /** The shape of HubSpot's documented 400: a VALIDATION_ERROR with one entry in {@code errors}. */
+    static ObjectNode tooManyInputs(int size, int limit) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("status", "error");
+        body.put("message", "Batch input size " + size + " exceeds the maximum of " + limit);
+        ObjectNode detail = body.putArray("errors").addObject();
+        detail.put("message", "inputs size must be between 1 and " + limit);
+        detail.put("code", "INVALID_INPUT_SIZE");
+        detail.putObject("context").putArray("propertyName").add("inputs");
+        body.put("category", "VALIDATION_ERROR");
+        body.put("correlationId", UUID.randomUUID().toString());
+        return body;
+    }
+
+    /** The 404 of a record that does not exist. */
+    static ObjectNode objectNotFound(String id) {
+        ObjectNode body = error("Object not found.  objectId are usually numeric.", "OBJECT_NOT_FOUND");
+        body.putObject("context").putArray("id").add(id);
+        return body;
+    }
+
     static ObjectNode serverError() {
         return error("internal error", "INTERNAL_ERROR");
     }

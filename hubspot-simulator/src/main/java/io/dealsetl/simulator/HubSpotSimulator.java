@@ -27,23 +27,34 @@ import java.util.regex.Pattern;
 
 /**
  * A fake of HubSpot's CRM v3 deals API, as documented (see shared/reference/hubspot/FACTS.md): list with
- * {@code after} cursors, search with offsets and the 10,000-result cap, batch read, properties, pipelines,
+ * {@code after} cursors, get by id, search with offsets and the 10,000-result cap, batch read, properties, pipelines,
+ * deal associations (v3 inline blocks, v4 batch read, the v4 per-deal list, labels; see docs/simulator.md),
  * bearer-token auth with HubSpot's 401/403 bodies, HubSpot's separate budgets per token (the general rolling
  * window with its X-HubSpot-RateLimit-* headers, the search API's five per second without headers, the daily
  * limit both spend) with HubSpot's 429 body for each, search index lag, latency and injected faults. Serves on
  * 127.0.0.1.
  */
 public final class HubSpotSimulator implements AutoCloseable {
+    /** Where the simulator (not HubSpot) serves its {@link SimulatorStats} as JSON, without auth or limits. */
+    public static final String STATS_PATH = "/_simulator/stats";
     public static final String DEFAULT_TOKEN = "pat-na1-11111111-2222-4333-8444-555555555555";
     static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HubSpotSimulator.class);
     private static final Pattern OBJECTS = Pattern.compile("/crm/v3/objects/(deals|deal|0-3)(/search|/batch/read)?/?");
+    private static final Pattern DEAL = Pattern.compile("/crm/v3/objects/(?:deals|deal|0-3)/([^/]+)/?");
+    private static final Pattern ASSOCIATION_BATCH =
+            Pattern.compile("/crm/(?:v4/associations|associations/2026-03)/([^/]+)/([^/]+)/batch/read/?");
+    private static final Pattern ASSOCIATION_LABELS =
+            Pattern.compile("/crm/(?:v4/associations|associations/v4|associations/2026-03)/([^/]+)/([^/]+)/labels/?");
+    private static final Pattern ASSOCIATION_LIST =
+            Pattern.compile("/crm/(?:v4/objects|objects/2026-03|v3/objects)/([^/]+)/([^/]+)/associations/([^/]+)/?");
 
     private final SimulatorConfig config;
     private final Portal portal;
     private final SimulatorStats stats = new SimulatorStats();
     private final RateLimits limits;
     private final Search search;
+    private final AssociationApi associations;
     private final AtomicLong dealRequests = new AtomicLong();
     private final HttpServer server;
     private final ExecutorService executor;
@@ -53,6 +64,7 @@ public final class HubSpotSimulator implements AutoCloseable {
         this.portal = new Portal(config);
         this.limits = new RateLimits(config);
         this.search = new Search(portal, config);
+        this.associations = new AssociationApi(portal, config.associations());
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", config.port()), 256);
         this.executor = Executors.newFixedThreadPool(64, r -> {
             Thread t = new Thread(r, "hubspot-sim");
@@ -118,6 +130,11 @@ public final class HubSpotSimulator implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         try {
+            if (exchange.getRequestURI().getPath().equals(STATS_PATH)) {
+                // the simulator's own door, for a harness that runs it as a process: not HubSpot, never counted
+                sendJson(exchange, 200, stats.toJson());
+                return;
+            }
             stats.requests.incrementAndGet();
             exchange.getResponseHeaders().set("X-HubSpot-Correlation-Id", UUID.randomUUID().toString());
             String uri = exchange.getRequestURI().toString();
@@ -139,7 +156,12 @@ public final class HubSpotSimulator implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             Matcher objects = OBJECTS.matcher(path);
             boolean isSearch = objects.matches() && "/search".equals(objects.group(2));
-            RateLimits.Verdict verdict = isSearch ? limits.trySearch(token) : limits.tryGeneral(token);
+            boolean associationBatch = ASSOCIATION_BATCH.matcher(path).matches();
+            boolean associationLabels = ASSOCIATION_LABELS.matcher(path).matches();
+            boolean associationList = ASSOCIATION_LIST.matcher(path).matches();
+            boolean exempt = config.associations().exemptFromTenSecondly() && (associationBatch || associationLabels);
+            RateLimits.Verdict verdict = isSearch ? limits.trySearch(token)
+                    : exempt ? limits.tryDailyOnly(token) : limits.tryGeneral(token);
             if (!verdict.allowed()) {
                 stats.rateLimited.incrementAndGet();
                 if (config.retryAfterOn429() && verdict.retryAfterSeconds() > 0) {
@@ -156,10 +178,14 @@ public final class HubSpotSimulator implements AutoCloseable {
             }
             if (!isSearch) limits.headers(exchange.getResponseHeaders(), token);
             sleep(config.latency().toMillis());
-            if (objects.matches() && injectFault(exchange)) return;
+            boolean dealEndpoint = objects.matches() || DEAL.matcher(path).matches() || associationBatch
+                    || associationLabels || associationList;
+            if (dealEndpoint && injectFault(exchange)) return;
             route(exchange, path, objects);
         } catch (BadRequest e) {
             sendJson(exchange, 400, Bodies.validation(e.getMessage()));
+        } catch (AssociationApi.TooManyInputs e) {
+            sendJson(exchange, 400, Bodies.tooManyInputs(e.size, e.limit));
         } catch (RuntimeException | IOException | Error e) {
             if (!"simulated connection reset".equals(e.getMessage())) {
                 log.error("simulator failed on {}", exchange.getRequestURI(), e);
@@ -171,9 +197,38 @@ public final class HubSpotSimulator implements AutoCloseable {
     private void route(HttpExchange exchange, String path, Matcher objects) throws IOException {
         String method = exchange.getRequestMethod();
         Map<String, List<String>> query = query(exchange.getRequestURI().getRawQuery());
+        Matcher deal = DEAL.matcher(path);
+        Matcher batch = ASSOCIATION_BATCH.matcher(path);
+        Matcher labels = ASSOCIATION_LABELS.matcher(path);
+        Matcher list = ASSOCIATION_LIST.matcher(path);
         if (objects.matches() && objects.group(2) == null && method.equals("GET")) {
             stats.listRequests.incrementAndGet();
-            sendJson(exchange, 200, Listing.page(portal, config, query, baseUrl()));
+            sendJson(exchange, 200, Listing.page(portal, config, associations, query, baseUrl()));
+        } else if (batch.matches() && method.equals("POST")) {
+            AssociationKind kind = dealTo(batch.group(1), batch.group(2));
+            stats.associationBatchReadRequests.incrementAndGet();
+            ObjectNode answer = associations.batchRead(body(exchange), kind);
+            sendJson(exchange, answer.has("errors") ? 207 : 200, answer);
+        } else if (labels.matches() && method.equals("GET")) {
+            AssociationKind kind = dealTo(labels.group(1), labels.group(2));
+            stats.associationLabelRequests.incrementAndGet();
+            sendJson(exchange, 200, associations.labels(kind));
+        } else if (list.matches() && method.equals("GET")) {
+            AssociationKind kind = dealTo(list.group(1), list.group(3));
+            stats.associationListRequests.incrementAndGet();
+            String dealId = list.group(2);
+            if (path.startsWith("/crm/v3/")) {
+                sendJson(exchange, 200, associations.inlineRest(dealId, kind, first(query, "after"), baseUrl()));
+            } else {
+                String pageUrl = baseUrl() + path;
+                sendJson(exchange, 200, associations.objectList(dealId, kind, first(query, "limit"),
+                        first(query, "after"), pageUrl));
+            }
+        } else if (deal.matches() && !objects.matches() && method.equals("GET")) {
+            stats.getRequests.incrementAndGet();
+            ObjectNode record = Listing.one(portal, config, associations, deal.group(1), query, baseUrl());
+            if (record == null) sendJson(exchange, 404, Bodies.objectNotFound(deal.group(1)));
+            else sendJson(exchange, 200, record);
         } else if (objects.matches() && "/search".equals(objects.group(2)) && method.equals("POST")) {
             stats.searchRequests.incrementAndGet();
             sendJson(exchange, 200, search.run(body(exchange)));
@@ -190,6 +245,16 @@ public final class HubSpotSimulator implements AutoCloseable {
             // HubSpot's 404s are not always JSON
             send(exchange, 404, "text/html", "<html><body>Not Found</body></html>");
         }
+    }
+
+    /** The target kind of a deal → kind association path; HubSpot's 400 for anything else. */
+    private static AssociationKind dealTo(String from, String to) {
+        if (!from.equals("deals") && !from.equals("deal") && !from.equals("0-3")) {
+            throw new BadRequest("Unable to infer object type from: " + from + " (the simulator serves deals only)");
+        }
+        AssociationKind kind = AssociationKind.parse(to);
+        if (kind == null) throw new BadRequest("Unable to infer object type from: " + to);
+        return kind;
     }
 
     private boolean injectFault(HttpExchange exchange) throws IOException {

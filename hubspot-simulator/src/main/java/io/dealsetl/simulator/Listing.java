@@ -22,7 +22,8 @@ final class Listing {
     private Listing() {
     }
 
-    static ObjectNode page(Portal portal, SimulatorConfig config, Map<String, List<String>> query, String baseUrl) {
+    static ObjectNode page(Portal portal, SimulatorConfig config, AssociationApi associations,
+                           Map<String, List<String>> query, String baseUrl) {
         int limit = 10;
         String rawLimit = first(query, "limit");
         if (rawLimit != null) {
@@ -47,6 +48,7 @@ final class Listing {
             }
         }
         Set<String> requested = requested(query.get("properties"), LIST_DEFAULTS);
+        Set<AssociationKind> kinds = kinds(query.get("associations"));
         NavigableMap<Long, Portal.Rec> source = archived ? portal.archived() : portal.active();
         Iterator<Portal.Rec> it = source.tailMap(after, true).values().iterator();
         ObjectNode body = JSON.createObjectNode();
@@ -54,7 +56,8 @@ final class Listing {
         int n = 0;
         List<ObjectNode> page = new ArrayList<>();
         while (it.hasNext() && n < limit) {
-            page.add(record(portal, config, it.next(), requested));
+            Portal.Rec rec = it.next();
+            page.add(withAssociations(record(portal, config, rec, requested), rec, associations, kinds, baseUrl));
             n++;
         }
         if (config.unorderedPages() && rawAfter != null) java.util.Collections.reverse(page);
@@ -66,9 +69,54 @@ final class Listing {
             }
             ObjectNode nextNode = body.putObject("paging").putObject("next");
             nextNode.put("after", next);
-            nextNode.put("link", baseUrl + "/crm/v3/objects/deals?limit=" + limit + "&after=" + next);
+            StringBuilder link = new StringBuilder(baseUrl + "/crm/v3/objects/deals?");
+            // HubSpot's own next links repeat the parameter, one value each
+            if (query.containsKey("associations")) {
+                for (String value : query.get("associations")) {
+                    for (String name : value.split(",")) {
+                        if (!name.isBlank()) link.append("associations=").append(name.strip()).append('&');
+                    }
+                }
+            }
+            nextNode.put("link", link + "limit=" + limit + "&after=" + next);
         }
         return body;
+    }
+
+    /** {@code GET /crm/v3/objects/deals/{id}}: the deal, or null when there is none (archived ones with archived=true). */
+    static ObjectNode one(Portal portal, SimulatorConfig config, AssociationApi associations, String id,
+                          Map<String, List<String>> query, String baseUrl) {
+        Portal.Rec rec;
+        try {
+            rec = portal.find(Long.parseLong(id), "true".equals(first(query, "archived")));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (rec == null) return null;
+        ObjectNode record = record(portal, config, rec, requested(query.get("properties"), LIST_DEFAULTS));
+        return withAssociations(record, rec, associations, kinds(query.get("associations")), baseUrl);
+    }
+
+    /** The record with its inline {@code associations} block when any was asked for and the deal has some. */
+    private static ObjectNode withAssociations(ObjectNode record, Portal.Rec rec, AssociationApi associations,
+                                               Set<AssociationKind> kinds, String baseUrl) {
+        if (kinds.isEmpty()) return record;
+        ObjectNode block = associations.inline(rec, kinds, baseUrl);
+        if (block != null) record.set("associations", block);
+        return record;
+    }
+
+    /** The kinds an {@code associations} parameter asks for (repeated or comma-joined); unknown names ignored. */
+    static Set<AssociationKind> kinds(List<String> raw) {
+        Set<AssociationKind> kinds = java.util.EnumSet.noneOf(AssociationKind.class);
+        if (raw == null) return kinds;
+        for (String value : raw) {
+            for (String name : value.split(",")) {
+                AssociationKind kind = name.isBlank() ? null : AssociationKind.parse(name);
+                if (kind != null) kinds.add(kind);
+            }
+        }
+        return kinds;
     }
 
     static ObjectNode batchRead(Portal portal, SimulatorConfig config, JsonNode request, boolean archived) {

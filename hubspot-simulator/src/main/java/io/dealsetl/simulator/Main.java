@@ -21,6 +21,19 @@ public final class Main {
               --shared-timestamp N      the first N deals share one hs_lastmodifieddate (default 0)
               --changed N               N deals, spread through the portal, modified as it starts (default 0)
               --opaque-cursors          list cursors as opaque strings instead of the next record's id
+            Associations (deal -> companies, contacts, line items; see docs/simulator.md):
+              --no-associations         generated deals have no associations (default: they have)
+              --max-companies N         most companies of a generated deal, primary included (default 4)
+              --max-contacts N          most contacts of an ordinary generated deal (default 6)
+              --max-line-items N        most line items of a generated deal, 0..64 (default 5)
+              --many-contacts-deals N   deals with --many-contacts contacts each (default 2)
+              --many-contacts N         contacts of each of those deals (default 1037)
+              --association-page-size N targets per input in one v4 batch read page (default 500)
+              --association-input-limit N  inputs one v4 batch read accepts (default 1000)
+              --to-object-id-string     v4 toObjectId as a JSON string (default: a JSON number, as observed)
+              --associations-exempt-ten-secondly  v4 batch read and labels spend only the daily budget
+              --association-changes-bump-modified  association changes also set hs_lastmodifieddate
+              --inline-empty-kinds      v3 inline blocks list a requested kind without links as empty results
             Limits (per token, counted separately as HubSpot does; 0 = unlimited):
               --rate-limit N            general requests per rolling 10 s (default 100)
               --search-rate-limit N     search requests per second (default 5)
@@ -43,6 +56,7 @@ public final class Main {
     public static void main(String[] args) throws InterruptedException {
         SimulatorConfig.Builder b = SimulatorConfig.builder().port(8719).deals(5000);
         Faults faults = Faults.NONE;
+        AssociationSettings associations = AssociationSettings.DEFAULT;
         long dailyLimit = 250_000;
         long dailyUsed = 0;
         for (int i = 0; i < args.length; i++) {
@@ -58,6 +72,26 @@ public final class Main {
                 }
                 case "--opaque-cursors" -> {
                     b.opaqueCursors(true);
+                    continue;
+                }
+                case "--no-associations" -> {
+                    associations = associations.withEnabled(false);
+                    continue;
+                }
+                case "--to-object-id-string" -> {
+                    associations = associations.withToObjectIdAsString(true);
+                    continue;
+                }
+                case "--association-changes-bump-modified" -> {
+                    associations = associations.withChangesBumpModified(true);
+                    continue;
+                }
+                case "--inline-empty-kinds" -> {
+                    associations = associations.withInlineEmptyKinds(true);
+                    continue;
+                }
+                case "--associations-exempt-ten-secondly" -> {
+                    associations = associations.withExemptFromTenSecondly(true);
                     continue;
                 }
                 default -> { }
@@ -84,13 +118,25 @@ public final class Main {
                     case "--html502-every" -> faults = faults.withHtml502Every(Integer.parseInt(v));
                     case "--error-every" -> faults = faults.withServerErrorEvery(Integer.parseInt(v));
                     case "--reset-every" -> faults = faults.withResetEvery(Integer.parseInt(v));
+                    case "--max-companies" -> associations = associations.withSizes(Integer.parseInt(v),
+                            associations.maxContacts(), associations.maxLineItems());
+                    case "--max-contacts" -> associations = associations.withSizes(associations.maxCompanies(),
+                            Integer.parseInt(v), associations.maxLineItems());
+                    case "--max-line-items" -> associations = associations.withSizes(associations.maxCompanies(),
+                            associations.maxContacts(), Integer.parseInt(v));
+                    case "--many-contacts-deals" -> associations = associations.withManyContacts(Integer.parseInt(v),
+                            associations.manyContacts());
+                    case "--many-contacts" -> associations = associations.withManyContacts(
+                            associations.manyContactsDeals(), Integer.parseInt(v));
+                    case "--association-page-size" -> associations = associations.withBatchPageSize(Integer.parseInt(v));
+                    case "--association-input-limit" -> associations = associations.withBatchInputLimit(Integer.parseInt(v));
                     default -> usage("unknown option " + arg);
                 }
             } catch (IllegalArgumentException e) {
                 usage("bad value for " + arg + ": " + v);
             }
         }
-        SimulatorConfig config = b.faults(faults).dailyLimit(dailyLimit, dailyUsed).build();
+        SimulatorConfig config = b.faults(faults).dailyLimit(dailyLimit, dailyUsed).associations(associations).build();
         HubSpotSimulator sim = HubSpotSimulator.start(config);
         System.out.println("HubSpot simulator listening on " + sim.baseUrl() + " with " + config.deals() + " deals");
         System.out.println("Valid token: " + config.tokens().keySet().iterator().next());

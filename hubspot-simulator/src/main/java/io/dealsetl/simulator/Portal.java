@@ -47,6 +47,7 @@ public final class Portal {
      * show them yet (see {@link #searchable}).
      */
     private final NavigableMap<Long, Rec> mutated = new ConcurrentSkipListMap<>();
+    private final AssociationStore associations;
     private long nextId;
     private long lastMutation;
 
@@ -64,6 +65,7 @@ public final class Portal {
         this.seed = config.seed();
         this.customProperties = config.customProperties();
         this.sharedTimestampDeals = config.sharedTimestampDeals();
+        this.associations = new AssociationStore(config);
         // named once: generating a deal's values must not format hundreds of names each time
         this.customNames = new String[customProperties + 1];
         List<String> names = new ArrayList<>(STANDARD_PROPERTIES);
@@ -203,6 +205,126 @@ public final class Portal {
             if (rec.updatedMs > sinceMs) out.add(rec);
         }
         return out;
+    }
+
+    /**
+     * The deal's associations as HubSpot holds them now (live or archived deal): each associated record once,
+     * with all its association types. {@link DealAssociations#NONE} for an unknown id.
+     */
+    public DealAssociations associations(String dealId) {
+        Rec rec = findAny(dealId);
+        return rec == null ? DealAssociations.NONE : associationsOf(rec);
+    }
+
+    /** The association labels the portal defines for deal → kind, as its labels endpoint lists them. */
+    public List<AssociationType> associationLabels(AssociationKind kind) {
+        return AssociationStore.labels(kind);
+    }
+
+    /** The live deals generated with more contacts than one inline block (100) or one v4 batch page holds. */
+    public List<String> dealsWithManyContacts() {
+        if (!associations.settings().enabled()) return List.of();
+        return active.values().stream().filter(r -> associations.manyContactsIndexes().contains(r.index))
+                .map(r -> Long.toString(r.id)).toList();
+    }
+
+    /**
+     * Associates the deal with a record (unlabeled type; a no-op when already associated). Like every
+     * association change here, it leaves the deal's hs_lastmodifieddate alone (FACTS.md §10.6).
+     */
+    public synchronized void associate(String dealId, AssociationKind kind, String toId) {
+        change(dealId, kind, toId, types -> { });
+    }
+
+    /** Removes every association between the deal and the record. */
+    public synchronized void dissociate(String dealId, AssociationKind kind, String toId) {
+        Rec rec = live(dealId);
+        DealAssociations now = associationsOf(rec);
+        Map<AssociationKind, List<AssociatedRecord>> byKind = new java.util.EnumMap<>(now.byKind());
+        byKind.put(kind, now.of(kind).stream().filter(r -> !r.id().equals(toId)).toList());
+        store(rec, new DealAssociations(byKind));
+    }
+
+    /** Makes the company the deal's primary one (associating it if needed); the previous primary stays, unlabeled. */
+    public synchronized void setPrimaryCompany(String dealId, String companyId) {
+        addLabel(dealId, AssociationKind.COMPANIES, companyId, AssociationType.PRIMARY_COMPANY);
+    }
+
+    /** Adds a label to the link (associating the record if needed); only one company can be primary. */
+    public synchronized void addLabel(String dealId, AssociationKind kind, String toId, AssociationType label) {
+        if (label.isPrimaryCompany()) {
+            if (kind != AssociationKind.COMPANIES) throw new IllegalArgumentException("only companies are primary");
+            Rec rec = live(dealId);
+            DealAssociations now = associationsOf(rec);
+            Map<AssociationKind, List<AssociatedRecord>> byKind = new java.util.EnumMap<>(now.byKind());
+            byKind.put(kind, now.of(kind).stream().map(r -> {
+                Set<AssociationType> types = new java.util.HashSet<>(r.types());
+                types.remove(AssociationType.PRIMARY_COMPANY);
+                return new AssociatedRecord(r.id(), types);
+            }).toList());
+            store(rec, new DealAssociations(byKind));
+        }
+        change(dealId, kind, toId, types -> types.add(label));
+    }
+
+    /** Removes a label from the link; the unlabeled type stays as long as the records are associated. */
+    public synchronized void removeLabel(String dealId, AssociationKind kind, String toId, AssociationType label) {
+        if (label.equals(kind.unlabeled())) throw new IllegalArgumentException("dissociate to remove the unlabeled type");
+        change(dealId, kind, toId, types -> types.remove(label));
+    }
+
+    private void change(String dealId, AssociationKind kind, String toId,
+                        java.util.function.Consumer<Set<AssociationType>> edit) {
+        Long.parseLong(toId); // HubSpot ids are numeric
+        Rec rec = live(dealId);
+        DealAssociations now = associationsOf(rec);
+        List<AssociatedRecord> records = new ArrayList<>(now.of(kind));
+        int at = -1;
+        for (int k = 0; k < records.size(); k++) {
+            if (records.get(k).id().equals(toId)) at = k;
+        }
+        Set<AssociationType> types = new java.util.HashSet<>(at < 0 ? Set.of(kind.unlabeled()) : records.get(at).types());
+        edit.accept(types);
+        AssociatedRecord changed = new AssociatedRecord(toId, types);
+        if (at < 0) records.add(changed);
+        else records.set(at, changed);
+        Map<AssociationKind, List<AssociatedRecord>> byKind = new java.util.EnumMap<>(now.byKind());
+        byKind.put(kind, records);
+        store(rec, new DealAssociations(byKind));
+    }
+
+    /** Keeps the deal's new associations; bumps its modification time only when configured to (§10.6 unverified). */
+    private void store(Rec rec, DealAssociations now) {
+        associations.put(rec.id, now);
+        if (associations.settings().changesBumpModified()) update(Long.toString(rec.id), Map.of());
+    }
+
+    private Rec live(String dealId) {
+        Rec rec = active.get(Long.parseLong(dealId));
+        if (rec == null) throw new IllegalArgumentException("no active deal " + dealId);
+        return rec;
+    }
+
+    private Rec findAny(String dealId) {
+        try {
+            long id = Long.parseLong(dealId);
+            Rec rec = active.get(id);
+            return rec != null ? rec : archived.get(id);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    DealAssociations associationsOf(Rec rec) {
+        return associations.current(rec.id, rec.index);
+    }
+
+    List<AssociatedRecord> associationsOf(Rec rec, AssociationKind kind) {
+        return associations.current(rec.id, rec.index, kind);
+    }
+
+    AssociationSettings associationSettings() {
+        return associations.settings();
     }
 
     NavigableMap<Long, Rec> active() {

@@ -41,6 +41,11 @@ final class RateLimits {
                 token, Refusal.SEARCH);
     }
 
+    /** A request exempt from the rolling window (as search is from the general one): only the daily budget. */
+    Verdict tryDailyOnly(String token) {
+        return take(new ArrayDeque<>(), 0, 1, token, Refusal.GENERAL);
+    }
+
     private Verdict take(Deque<Long> window, int limit, long windowMillis, String token, Refusal refusal) {
         AtomicLong usedToday = used(token);
         if (config.dailyLimit() > 0 && usedToday.get() >= config.dailyLimit()) return new Verdict(Refusal.DAILY, 0);

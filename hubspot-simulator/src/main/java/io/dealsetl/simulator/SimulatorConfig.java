@@ -17,7 +17,8 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
                               boolean retryAfterOn429, boolean nullForUnsetProperties, int customProperties,
                               int archivedDeals, int sharedTimestampDeals, Faults faults, int maxUrlLength,
                               boolean opaqueCursors, int changedDeals, boolean unorderedPages,
-                              SearchFault searchFault, Duration searchIndexLag, long dailyLimit, long dailyUsed) {
+                              SearchFault searchFault, Duration searchIndexLag, long dailyLimit, long dailyUsed,
+                              AssociationSettings associations) {
 
     public static final String DEALS_READ = "crm.objects.deals.read";
 
@@ -59,6 +60,7 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
         private Duration searchIndexLag = Duration.ZERO;
         private long dailyLimit = 250_000;
         private long dailyUsed;
+        private AssociationSettings associations = AssociationSettings.DEFAULT;
 
         public Builder port(int port) { this.port = port; return this; }
         public Builder deals(int count) { this.deals = count; return this; }
@@ -97,6 +99,11 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
         /** Requests a token may make per day (HubSpot's lowest tier: 250,000), and how many it made already today. */
         public Builder dailyLimit(long perDay, long usedAlready) { this.dailyLimit = perDay; this.dailyUsed = usedAlready; return this; }
 
+        /** Deal associations and the association endpoints' behaviour (default {@link AssociationSettings#DEFAULT}). */
+        public Builder associations(AssociationSettings settings) { this.associations = settings; return this; }
+        /** Generated deals with associations (default) or without any. */
+        public Builder associations(boolean enabled) { this.associations = associations.withEnabled(enabled); return this; }
+
         public SimulatorConfig build() {
             Map<String, Set<String>> tokens = new LinkedHashMap<>();
             tokens.put(token, scopes);
@@ -104,7 +111,7 @@ public record SimulatorConfig(int port, int deals, long seed, Duration latency, 
             return new SimulatorConfig(port, deals, seed, latency, Map.copyOf(tokens), generalLimit, generalWindow,
                     searchLimitPerSecond, retryAfterOn429, nullForUnsetProperties, customProperties, archivedDeals,
                     sharedTimestampDeals, faults, maxUrlLength, opaqueCursors, changedDeals, unorderedPages, searchFault,
-                    searchIndexLag, dailyLimit, dailyUsed);
+                    searchIndexLag, dailyLimit, dailyUsed, associations);
         }
     }
 }

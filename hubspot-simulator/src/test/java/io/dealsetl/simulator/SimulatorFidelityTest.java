@@ -378,7 +378,10 @@ class SimulatorFidelityTest {
     void help_lists_every_option_the_simulator_reads() {
         for (String option : List.of("--port", "--deals", "--seed", "--latency-ms", "--rate-limit",
                 "--search-rate-limit", "--daily-limit", "--daily-used", "--search-index-lag-ms", "--search-fault",
-                "--custom-properties", "--archived", "--changed", "--opaque-cursors", "--retry-after", "--help")) {
+                "--custom-properties", "--archived", "--changed", "--opaque-cursors", "--retry-after", "--help",
+                "--no-associations", "--max-companies", "--max-contacts", "--max-line-items", "--many-contacts-deals",
+                "--many-contacts", "--association-page-size", "--association-input-limit", "--to-object-id-string",
+                "--associations-exempt-ten-secondly", "--association-changes-bump-modified", "--inline-empty-kinds")) {
             assertThat(Main.USAGE).contains(option);
         }
     }
