@@ -30,7 +30,7 @@ import io.dealsetl.simulator.SimulatorConfig;
  * ({@code name value unit}), also written as JSON. Run from the repository root after
  * {@code mvn -q -pl bench -am package -DskipTests}:
  * {@code java -jar bench/target/bench.jar [--quick] [--storage-only] [--extraction-only] [--dataset-only]
- * [--slow-clients-only] [--associations-only]}.
+ * [--slow-clients-only] [--associations-only] [--association-apply-only]}.
  */
 public final class Bench {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -62,12 +62,15 @@ public final class Bench {
         boolean slowClientsOnly = List.of(args).contains("--slow-clients-only");
         boolean datasetOnly = List.of(args).contains("--dataset-only");
         boolean associationsOnly = List.of(args).contains("--associations-only");
-        boolean everything = !extractionOnly && !slowClientsOnly && !datasetOnly && !associationsOnly;
+        boolean associationApplyOnly = List.of(args).contains("--association-apply-only");
+        boolean everything = !extractionOnly && !slowClientsOnly && !datasetOnly && !associationsOnly
+                && !associationApplyOnly;
         Path work = Files.createTempDirectory("deals-bench");
         Bench bench = new Bench(quick, work);
         bench.machine();
         if (everything) bench.storage();
         if (everything || datasetOnly) bench.datasetApply();
+        if (everything || datasetOnly || associationApplyOnly) bench.associationApply();
         if (!storageOnly && (everything || extractionOnly)) bench.extraction();
         if (!storageOnly && (everything || datasetOnly)) bench.ingestIncrementalAndResults(!datasetOnly);
         if (!storageOnly && (everything || slowClientsOnly)) bench.slowClients();
@@ -121,6 +124,15 @@ public final class Bench {
         figure("dataset_apply_incremental_10000_ms", f.incrementalApplyMs().get(0), "ms");
         figure("dataset_apply_incremental_10000_max_of_5_ms",
                 f.incrementalApplyMs().stream().mapToDouble(Double::doubleValue).max().orElseThrow(), "ms");
+    }
+
+    /** Storing and applying an association refresh of a whole dataset, in the persistence adapter on its own. */
+    void associationApply() {
+        int deals = quick ? 200_000 : 1_000_000;
+        AssociationApply.Figures f = AssociationApply.measure(work.resolve("association-apply"), deals, 100);
+        figure("association_refresh_store_" + deals + "_seconds", f.storeSeconds(), "s");
+        figure("association_refresh_apply_" + deals + "_ms", f.applyMs(), "ms");
+        figure("association_refresh_changed_deals", f.changed(), "deals");
     }
 
     /** /health with 500 slow-body connections held open ({@link SlowClients}). */
