@@ -1,6 +1,7 @@
 package io.dealsetl.hubspot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,9 +14,11 @@ import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.port.DealBatch;
 import io.dealsetl.domain.port.DealIds;
 import io.dealsetl.domain.port.DealStream;
+import io.dealsetl.domain.port.ExtractionFailure;
 import io.dealsetl.domain.port.ExtractionRequest;
 import io.dealsetl.domain.scan.AssociationRefresh;
 import io.dealsetl.domain.scan.ScanConfig;
+import io.dealsetl.domain.scan.ScanError;
 import io.dealsetl.domain.scan.SourceStats;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +57,8 @@ class AssociatingStreamTest {
     ExecutorService pool = Executors.newCachedThreadPool();
     final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     final List<Integer> inputsPerRequest = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** When set, contacts' batch reads answer 207 with this error besides their results. */
+    volatile String contactsError;
 
     @BeforeEach
     void start() throws Exception {
@@ -69,8 +74,12 @@ class AssociatingStreamTest {
                 try {
                     JsonNode body = HubSpotClient.JSON.readTree(request.getBody().utf8());
                     inputsPerRequest.add(body.path("inputs").size());
-                    return new MockResponse.Builder().code(207)
-                            .body(answer(body, path.contains("/companies/")).toString()).build();
+                    ObjectNode answer = answer(body, path.contains("/companies/"));
+                    if (contactsError != null && path.contains("/contacts/")) {
+                        answer.withArray("errors").addObject().put("status", "error").put("category", "VALIDATION_ERROR")
+                                .put("subCategory", contactsError).put("message", "Input is not valid");
+                    }
+                    return new MockResponse.Builder().code(207).body(answer.toString()).build();
                 } catch (Exception e) {
                     return new MockResponse.Builder().code(500).build();
                 }
@@ -270,6 +279,20 @@ class AssociatingStreamTest {
         assertThat(batches.stream().filter(b -> b.deals().isEmpty()).count()).isEqualTo(1);
         assertThat(batches.stream().mapToInt(b -> b.deals().size()).sum()).isEqualTo(1_800);
         assertThat(page(AssociationsCheckpoint.parse(batches.get(batches.size() - 1).checkpoint()).deals())).isEqualTo(24);
+    }
+
+    @Test
+    void an_error_in_a_207_other_than_no_associations_ends_the_stream_with_a_clear_error_and_no_deal_without_them() {
+        contactsError = "crm.associations.INVALID_INPUT";
+        AssociatingStream stream = open(pages(3), null, null);
+
+        assertThatThrownBy(stream::next).isInstanceOfSatisfying(ExtractionFailure.class, e -> {
+            assertThat(e.error().code()).isEqualTo(ScanError.SOURCE_REJECTED);
+            assertThat(e.error().message()).isEqualTo("HubSpot could not read deal associations (contacts)");
+            assertThat(e.error().details()).contains("INVALID_INPUT").contains("Input is not valid")
+                    .doesNotContain(TOKEN.value());
+        });
+        stream.close();
     }
 
     @Test
