@@ -225,9 +225,10 @@ final class AssociatingStream implements DealStream {
         return new AssociationsCheckpoint(emittedDeals, emittedRefresh, inputs).text();
     }
 
+    /** The scan's whole cost: the walk's requests and the association reads go through the same extraction. */
     @Override
     public SourceStats stats() {
-        return walk.stats();
+        return extraction.stats();
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.dealsetl.domain.scan.AssociationRefresh;
 import io.dealsetl.domain.scan.ScanConfig;
 import io.dealsetl.domain.scan.ScanError;
 import io.dealsetl.domain.scan.SourceStats;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ class AssociatingStreamTest {
     HubSpotClient client;
     HubSpotSettings settings;
     ExecutorService pool = Executors.newCachedThreadPool();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     final List<Integer> inputsPerRequest = java.util.Collections.synchronizedList(new ArrayList<>());
     /** When set, contacts' batch reads answer 207 with this error besides their results. */
@@ -88,7 +90,7 @@ class AssociatingStreamTest {
         server.start();
         settings = HubSpotSettings.builder(server.url("/").toString())
                 .retries(2, Duration.ofMillis(10), Duration.ofMillis(50))
-                .generalLimit(10_000, Duration.ofSeconds(10)).build();
+                .generalLimit(10_000, Duration.ofSeconds(10)).meterRegistry(meters).build();
         client = new HubSpotClient(settings);
     }
 
@@ -213,7 +215,8 @@ class AssociatingStreamTest {
     @Test
     void deals_from_pages_of_100_and_200_are_read_a_thousand_per_request_and_each_carries_its_associations() {
         List<List<Deal>> pages = pages(21); // 11 pages of 100 and 10 of 200: 3,100 deals
-        List<DealBatch> batches = drain(open(pages, null, null));
+        AssociatingStream stream = open(pages, null, null);
+        List<DealBatch> batches = drain(stream);
 
         List<Deal> got = batches.stream().flatMap(b -> b.deals().stream()).toList();
         assertThat(got).extracting(Deal::id)
@@ -223,6 +226,10 @@ class AssociatingStreamTest {
         // 4 groups (1,000, 1,000, 1,000, 100) of one request per kind
         assertThat(associationRequests()).isEqualTo(8);
         assertThat(inputsPerRequest).containsOnly(1_000, 100);
+        // counted in the scan's cost and in the adapter's metrics under their own endpoint label
+        assertThat(stream.stats().requests()).isEqualTo(server.getRequestCount());
+        assertThat(meters.get("hubspot.requests").tags("endpoint", "associations_batch_read", "status", "207")
+                .counter().count()).isEqualTo(8);
     }
 
     @Test
