@@ -30,7 +30,7 @@ import io.dealsetl.simulator.SimulatorConfig;
  * ({@code name value unit}), also written as JSON. Run from the repository root after
  * {@code mvn -q -pl bench -am package -DskipTests}:
  * {@code java -jar bench/target/bench.jar [--quick] [--storage-only] [--extraction-only] [--dataset-only]
- * [--slow-clients-only]}.
+ * [--slow-clients-only] [--associations-only]}.
  */
 public final class Bench {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -61,7 +61,8 @@ public final class Bench {
         boolean extractionOnly = List.of(args).contains("--extraction-only");
         boolean slowClientsOnly = List.of(args).contains("--slow-clients-only");
         boolean datasetOnly = List.of(args).contains("--dataset-only");
-        boolean everything = !extractionOnly && !slowClientsOnly && !datasetOnly;
+        boolean associationsOnly = List.of(args).contains("--associations-only");
+        boolean everything = !extractionOnly && !slowClientsOnly && !datasetOnly && !associationsOnly;
         Path work = Files.createTempDirectory("deals-bench");
         Bench bench = new Bench(quick, work);
         bench.machine();
@@ -70,6 +71,10 @@ public final class Bench {
         if (!storageOnly && (everything || extractionOnly)) bench.extraction();
         if (!storageOnly && (everything || datasetOnly)) bench.ingestIncrementalAndResults(!datasetOnly);
         if (!storageOnly && (everything || slowClientsOnly)) bench.slowClients();
+        if (!storageOnly && (everything || associationsOnly)) {
+            AssociationFigures.fullScan(bench, work, quick);
+            AssociationFigures.refresh(bench, work, quick);
+        }
         ((ObjectNode) bench.report.get("machine")).put("load_average_at_end", loadAverage());
         System.out.println("# load average at the end: " + loadAverage());
         Path out = Path.of("bench-results.json");

@@ -6,6 +6,11 @@ enum Endpoint {
     ARCHIVED_LIST("archived_list", Budget.GENERAL),
     SEARCH("search", Budget.SEARCH),
     BATCH_READ("batch_read", Budget.GENERAL),
+    /**
+     * v4 association batch read. Counted against the general budget: the spec's ten-secondly exemption flag is
+     * not confirmed by any HubSpot prose (FACTS §10.7), and assuming it could earn 429s.
+     */
+    ASSOCIATIONS("associations_batch_read", Budget.GENERAL),
     PROPERTIES("properties", Budget.GENERAL),
     PIPELINES("pipelines", Budget.GENERAL);
 

@@ -182,6 +182,12 @@ final class Extraction {
         return number(page.path("results").path(0).path("id").asText(null));
     }
 
+    /** One v4 association batch read of deals to the kind's records; 207 answers come back as answers. */
+    JsonNode associations(io.dealsetl.domain.deal.AssociationKind kind, ObjectNode body) {
+        return client.post(token, Endpoint.ASSOCIATIONS,
+                "/crm/v4/associations/deals/" + kind.apiName() + "/batch/read", body, cost);
+    }
+
     /** A search, answered or failing as HubSpot answered it. */
     JsonNode search(ObjectNode body) {
         return client.post(token, Endpoint.SEARCH, SEARCH_PATH, body, cost);
@@ -367,6 +373,11 @@ final class Extraction {
     static ExtractionFailure interrupted() {
         return new ExtractionFailure(new ScanError(ScanError.SOURCE_UNAVAILABLE, "HubSpot extraction interrupted",
                 "The scan was stopped while waiting for HubSpot"));
+    }
+
+    /** Whether HubSpot's daily limit holds this scan now. */
+    boolean paused() {
+        return client.dailyPause(token) != null;
     }
 
     /** Whether the daily limit holds this scan and its status was last brought up to date a while ago. */

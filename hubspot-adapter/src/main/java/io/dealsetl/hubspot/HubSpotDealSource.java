@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Deals from HubSpot's CRM v3 API. Full scans read live deals by id range through the list endpoint and the
  * search API at once (HubSpot budgets them apart), then the archived list when asked; incremental scans walk the
- * search API in keyset windows on hs_lastmodifieddate, so the 10,000-result search cap never applies.
+ * search API in keyset windows on hs_lastmodifieddate, so the 10,000-result search cap never applies. Deals'
+ * associations, when asked for, come from v4 batch read, 1,000 deals per request and kind.
  *
  * <p>Thread-safe: one source serves every scan, sharing each token's rate budgets. {@link #close()} stops the
  * threads it started (its walks, OkHttp's dispatcher and connection pool); streams still open then fail.
@@ -44,19 +45,32 @@ public final class HubSpotDealSource implements DealSource, AutoCloseable {
         return new HubSpotDealSource(settings);
     }
 
-    /** Reads nothing yet: the property list and labels are read with the stream's first page. */
+    /**
+     * Reads nothing yet: the property list and labels are read with the stream's first page. When the config asks
+     * for associations, every deal carries them, and the deals named by {@link ExtractionRequest#refreshed()} have
+     * theirs re-read as well.
+     */
     @Override
     public DealStream open(AccessToken token, ExtractionRequest request, String checkpoint) {
+        boolean associations = !request.config().associations().isEmpty();
         Checkpoint from;
+        AssociationsCheckpoint at = null;
         try {
-            from = Checkpoint.parse(checkpoint);
+            if (associations) {
+                at = AssociationsCheckpoint.parse(checkpoint);
+                from = Checkpoint.parse(at.deals());
+            } else {
+                from = Checkpoint.parse(checkpoint);
+            }
         } catch (IllegalArgumentException e) {
             throw new ExtractionFailure(new ScanError(ScanError.INTERNAL, "The scan's checkpoint cannot be read",
                     "Start a new scan"));
         }
         Extraction extraction = new Extraction(client, settings, token, request, walks);
-        if (request.modifiedSince() == null) return new FullStream(extraction, from);
-        return new ChangesStream(extraction, from);
+        DealStream walk = request.modifiedSince() == null ? new FullStream(extraction, from)
+                : new ChangesStream(extraction, from);
+        if (!associations) return walk;
+        return new AssociatingStream(extraction, walk, at, request.refreshed());
     }
 
     String threadPrefix() {
