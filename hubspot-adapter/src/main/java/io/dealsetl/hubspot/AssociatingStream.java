@@ -112,6 +112,7 @@ final class AssociatingStream implements DealStream {
                 if (b.deals().isEmpty() && b.failed() == 0 && group.isEmpty() && queue.isEmpty()) {
                     // nothing waits before it: a phase change or a pause of the walk, passed on as it comes
                     emittedDeals = b.checkpoint();
+                    groupCheckpoint = null; // an empty page absorbed earlier is behind this one
                     return Optional.of(new DealBatch(List.of(), 0, checkpoint()));
                 }
                 gather(b);
@@ -224,9 +225,10 @@ final class AssociatingStream implements DealStream {
         return new AssociationsCheckpoint(emittedDeals, emittedRefresh, inputs).text();
     }
 
+    /** The scan's whole cost: the walk's requests and the association reads go through the same extraction. */
     @Override
     public SourceStats stats() {
-        return walk.stats();
+        return extraction.stats();
     }
 
     @Override

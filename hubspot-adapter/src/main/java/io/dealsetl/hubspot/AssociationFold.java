@@ -19,6 +19,7 @@ final class AssociationFold {
     /** HubSpot's "Primary" deal-to-company type; a USER_DEFINED type may reuse the number, so the category counts. */
     static final TypeKey PRIMARY_COMPANY = new TypeKey("HUBSPOT_DEFINED", 5);
     static final String NO_ASSOCIATIONS = "NO_ASSOCIATIONS_FOUND";
+    private static final String OBJECT_NOT_FOUND = "OBJECT_NOT_FOUND";
 
     /** An association type as HubSpot keys it: typeIds are unique only within a category (FACTS §10.5). */
     record TypeKey(String category, int typeId) {
@@ -73,12 +74,16 @@ final class AssociationFold {
         return next;
     }
 
-    /** A 207 answer's errors that are not "this deal has none of these associations". */
+    /**
+     * A 207 answer's errors that are not "this deal has none of these associations". A deal HubSpot does not find
+     * (deleted since the page that listed it) counts as one with none: HubSpot documents no distinct answer for it
+     * and one observer could not tell the two apart (FACTS §10.3), so failing a whole scan over it would be wrong.
+     */
     static List<Problem> problems(JsonNode answer) {
         List<Problem> problems = new ArrayList<>();
         for (JsonNode error : answer.path("errors")) {
             String sub = error.path("subCategory").asText("");
-            if (sub.endsWith(NO_ASSOCIATIONS)) continue;
+            if (sub.endsWith(NO_ASSOCIATIONS) || error.path("category").asText("").equals(OBJECT_NOT_FOUND)) continue;
             problems.add(new Problem(error.path("category").asText(""), sub, error.path("message").asText("")));
         }
         return problems;

@@ -1,6 +1,7 @@
 package io.dealsetl.hubspot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,10 +14,13 @@ import io.dealsetl.domain.deal.Deal;
 import io.dealsetl.domain.port.DealBatch;
 import io.dealsetl.domain.port.DealIds;
 import io.dealsetl.domain.port.DealStream;
+import io.dealsetl.domain.port.ExtractionFailure;
 import io.dealsetl.domain.port.ExtractionRequest;
 import io.dealsetl.domain.scan.AssociationRefresh;
 import io.dealsetl.domain.scan.ScanConfig;
+import io.dealsetl.domain.scan.ScanError;
 import io.dealsetl.domain.scan.SourceStats;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,8 +56,11 @@ class AssociatingStreamTest {
     HubSpotClient client;
     HubSpotSettings settings;
     ExecutorService pool = Executors.newCachedThreadPool();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     final List<Integer> inputsPerRequest = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** When set, contacts' batch reads answer 207 with this error besides their results. */
+    volatile String contactsError;
 
     @BeforeEach
     void start() throws Exception {
@@ -69,8 +76,12 @@ class AssociatingStreamTest {
                 try {
                     JsonNode body = HubSpotClient.JSON.readTree(request.getBody().utf8());
                     inputsPerRequest.add(body.path("inputs").size());
-                    return new MockResponse.Builder().code(207)
-                            .body(answer(body, path.contains("/companies/")).toString()).build();
+                    ObjectNode answer = answer(body, path.contains("/companies/"));
+                    if (contactsError != null && path.contains("/contacts/")) {
+                        answer.withArray("errors").addObject().put("status", "error").put("category", "VALIDATION_ERROR")
+                                .put("subCategory", contactsError).put("message", "Input is not valid");
+                    }
+                    return new MockResponse.Builder().code(207).body(answer.toString()).build();
                 } catch (Exception e) {
                     return new MockResponse.Builder().code(500).build();
                 }
@@ -79,7 +90,7 @@ class AssociatingStreamTest {
         server.start();
         settings = HubSpotSettings.builder(server.url("/").toString())
                 .retries(2, Duration.ofMillis(10), Duration.ofMillis(50))
-                .generalLimit(10_000, Duration.ofSeconds(10)).build();
+                .generalLimit(10_000, Duration.ofSeconds(10)).meterRegistry(meters).build();
         client = new HubSpotClient(settings);
     }
 
@@ -204,7 +215,8 @@ class AssociatingStreamTest {
     @Test
     void deals_from_pages_of_100_and_200_are_read_a_thousand_per_request_and_each_carries_its_associations() {
         List<List<Deal>> pages = pages(21); // 11 pages of 100 and 10 of 200: 3,100 deals
-        List<DealBatch> batches = drain(open(pages, null, null));
+        AssociatingStream stream = open(pages, null, null);
+        List<DealBatch> batches = drain(stream);
 
         List<Deal> got = batches.stream().flatMap(b -> b.deals().stream()).toList();
         assertThat(got).extracting(Deal::id)
@@ -214,6 +226,10 @@ class AssociatingStreamTest {
         // 4 groups (1,000, 1,000, 1,000, 100) of one request per kind
         assertThat(associationRequests()).isEqualTo(8);
         assertThat(inputsPerRequest).containsOnly(1_000, 100);
+        // counted in the scan's cost and in the adapter's metrics under their own endpoint label
+        assertThat(stream.stats().requests()).isEqualTo(server.getRequestCount());
+        assertThat(meters.get("hubspot.requests").tags("endpoint", "associations_batch_read", "status", "207")
+                .counter().count()).isEqualTo(8);
     }
 
     @Test
@@ -270,6 +286,20 @@ class AssociatingStreamTest {
         assertThat(batches.stream().filter(b -> b.deals().isEmpty()).count()).isEqualTo(1);
         assertThat(batches.stream().mapToInt(b -> b.deals().size()).sum()).isEqualTo(1_800);
         assertThat(page(AssociationsCheckpoint.parse(batches.get(batches.size() - 1).checkpoint()).deals())).isEqualTo(24);
+    }
+
+    @Test
+    void an_error_in_a_207_other_than_no_associations_ends_the_stream_with_a_clear_error_and_no_deal_without_them() {
+        contactsError = "crm.associations.INVALID_INPUT";
+        AssociatingStream stream = open(pages(3), null, null);
+
+        assertThatThrownBy(stream::next).isInstanceOfSatisfying(ExtractionFailure.class, e -> {
+            assertThat(e.error().code()).isEqualTo(ScanError.SOURCE_REJECTED);
+            assertThat(e.error().message()).isEqualTo("HubSpot could not read deal associations (contacts)");
+            assertThat(e.error().details()).contains("INVALID_INPUT").contains("Input is not valid")
+                    .doesNotContain(TOKEN.value());
+        });
+        stream.close();
     }
 
     @Test

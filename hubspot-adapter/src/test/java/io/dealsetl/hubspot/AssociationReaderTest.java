@@ -156,6 +156,21 @@ class AssociationReaderTest {
     }
 
     @Test
+    void a_deal_hubspot_no_longer_finds_reads_as_one_without_associations() {
+        JsonNode answer = json("""
+                {'status':'COMPLETE','results':[{'from':{'id':'1'},'to':[{'toObjectId':7,'associationTypes':
+                 [{'category':'HUBSPOT_DEFINED','typeId':3,'label':null}]}]}],'numErrors':1,'errors':[{'status':'error',
+                 'category':'OBJECT_NOT_FOUND','subCategory':'crm.objects.OBJECT_NOT_FOUND','message':'Deal 2 not found'}]}
+                """);
+        AssociationReader reader = new AssociationReader((kind, body) -> answer, 0);
+
+        Map<String, List<AssociatedRecord>> read = reader.read(AssociationKind.CONTACTS, List.of("1", "2"));
+
+        assertThat(read.get("1")).extracting(AssociatedRecord::id).containsExactly("7");
+        assertThat(read.get("2")).isEmpty();
+    }
+
+    @Test
     void more_than_a_thousand_deals_go_in_requests_of_a_thousand() {
         List<Integer> sizes = new ArrayList<>();
         AssociationReader reader = new AssociationReader((kind, body) -> {
