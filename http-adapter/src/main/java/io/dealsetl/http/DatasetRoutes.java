@@ -95,14 +95,8 @@ final class DatasetRoutes {
             body.writeStartObject();
             body.writeStringField("tenant_id", tenant);
             body.writeNumberField("version", page.state().version());
-            body.writeObjectFieldStart("pagination");
-            body.writeNumberField("page", q.page());
-            body.writeNumberField("limit", q.limit());
-            body.writeNumberField("total_results", page.totalResults());
-            body.writeNumberField("total_pages", page.totalPages());
-            body.writeBooleanField("has_next", page.hasNext());
-            body.writeBooleanField("has_previous", page.hasPrevious());
-            body.writeEndObject();
+            ScanJson.writePagination(body, q, page.totalResults(), page.totalPages(), page.hasNext(),
+                    page.hasPrevious());
             body.writeObjectFieldStart("filters_applied");
             if (q.stage() != null) body.writeStringField("filter_stage", q.stage());
             if (q.pipeline() != null) body.writeStringField("filter_pipeline", q.pipeline());

@@ -6,6 +6,7 @@ import io.dealsetl.domain.deal.AssociatedRecord;
 import io.dealsetl.domain.deal.AssociationKind;
 import io.dealsetl.domain.deal.Associations;
 import io.dealsetl.domain.deal.Deal;
+import io.dealsetl.domain.deal.DealQuery;
 import io.dealsetl.domain.deal.ResultsSummary;
 import io.dealsetl.domain.deal.StoredDeal;
 import io.dealsetl.domain.scan.Progress;
@@ -89,6 +90,19 @@ final class ScanJson {
     }
 
     /** A results page's deal, written as it is read: a page writes a hundred. */
+    /** The {@code pagination} object of a results or dataset page. */
+    static void writePagination(JsonGenerator g, DealQuery query, long totalResults, long totalPages, boolean hasNext,
+                                boolean hasPrevious) throws IOException {
+        g.writeObjectFieldStart("pagination");
+        g.writeNumberField("page", query.page());
+        g.writeNumberField("limit", query.limit());
+        g.writeNumberField("total_results", totalResults);
+        g.writeNumberField("total_pages", totalPages);
+        g.writeBooleanField("has_next", hasNext);
+        g.writeBooleanField("has_previous", hasPrevious);
+        g.writeEndObject();
+    }
+
     static void writeDeal(JsonGenerator g, StoredDeal stored, Scan scan) throws IOException {
         writeDeal(g, stored.deal(), stored.extractedAt(), scan.id().value(), null);
     }

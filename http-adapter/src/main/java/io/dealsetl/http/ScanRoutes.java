@@ -124,14 +124,8 @@ final class ScanRoutes {
             body.writeStringField("scan_id", scan.id().value());
             body.writeStringField("tenant_id", scan.tenantId());
             body.writeStringField("status", results.scan().status().wireName());
-            body.writeObjectFieldStart("pagination");
-            body.writeNumberField("page", query.page());
-            body.writeNumberField("limit", query.limit());
-            body.writeNumberField("total_results", page.totalResults());
-            body.writeNumberField("total_pages", page.totalPages());
-            body.writeBooleanField("has_next", page.hasNext());
-            body.writeBooleanField("has_previous", page.hasPrevious());
-            body.writeEndObject();
+            ScanJson.writePagination(body, query, page.totalResults(), page.totalPages(), page.hasNext(),
+                    page.hasPrevious());
             body.writeObjectFieldStart("filters_applied");
             if (query.stage() != null) body.writeStringField("filter_stage", query.stage());
             if (query.pipeline() != null) body.writeStringField("filter_pipeline", query.pipeline());
